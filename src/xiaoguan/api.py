@@ -1,0 +1,16 @@
+"""``/api/v1/``: every app's router on one NinjaAPI, OpenAPI docs at ``/api/v1/docs``."""
+
+from xiaoguan.approvals.api.routes import router as approvals_router
+from xiaoguan.core.api import build_api
+from xiaoguan.org.api.auth import api_auth
+from xiaoguan.org.api.routes import router as org_router
+
+api = build_api(
+    title="Xiaoguan API",
+    version="1",
+    urls_namespace="api",
+    auth=api_auth,
+    docs_url="/docs",
+)
+api.add_router("/org", org_router)
+api.add_router("/approvals", approvals_router)

@@ -1,0 +1,61 @@
+"""The sidebar: apps register their modules with the right a user needs to see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Any
+    url_name: str
+    icon: str = "circle"
+    right: str | None = None  # None: every signed-in user
+    order: int = 100
+    section: Any = ""
+
+
+_items: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> NavItem:
+    _items[item.key] = item
+    return item
+
+
+def items_for(user, path: str = "") -> list[dict[str, Any]]:
+    if user is None or not user.is_authenticated:
+        return []
+    out = []
+    for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
+        if item.right is None or user.has_right(item.right):
+            url = reverse(item.url_name)
+            out.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
+                        "section": item.section, "active": bool(path) and path.startswith(url)})
+    return out
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel on the home page; ``render(request)`` returns a context dict or None to hide it."""
+
+    key: str
+    template: str
+    render: Any
+    order: int = 100
+
+
+_panels: dict[str, DashboardPanel] = {}
+
+
+def register_panel(panel: DashboardPanel) -> DashboardPanel:
+    _panels[panel.key] = panel
+    return panel
+
+
+def panels() -> list[DashboardPanel]:
+    return sorted(_panels.values(), key=lambda p: (p.order, p.key))

@@ -1,0 +1,17 @@
+from django.urls import path
+from django.views.i18n import set_language
+
+from xiaoguan.core.web import auth_views, views
+from xiaoguan.core.web.decorators import public
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.login_view, name="login"),
+    path("logout/", auth_views.logout_view, name="logout"),
+    path("password/", auth_views.password_change_view, name="password_change"),
+    path("language/", public(set_language), name="set_language"),
+    path("healthz", auth_views.healthz, name="healthz"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:notification_id>/open/", views.inbox_open, name="inbox_open"),
+    path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
+]

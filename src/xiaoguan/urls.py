@@ -1,0 +1,16 @@
+"""URL map: each app's pages under its own prefix, the API under /api/v1/."""
+
+from django.urls import include, path
+
+from xiaoguan.api import api
+
+urlpatterns = [
+    path("", include("xiaoguan.core.web.urls")),
+    path("org/", include("xiaoguan.org.web.urls")),
+    path("approvals/", include("xiaoguan.approvals.web.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "xiaoguan.core.web.errors.permission_denied"
+handler404 = "xiaoguan.core.web.errors.page_not_found"
+handler500 = "xiaoguan.core.web.errors.server_error"

@@ -27,3 +27,18 @@ class RoleInvalid(ValidationFailed):
 
 class EmployeeInvalid(ValidationFailed):
     code = "employee_invalid"
+
+
+class DepartmentInvalid(ValidationFailed):
+    code = "department_invalid"
+
+
+class ManagerCycle(ValidationFailed):
+    code = "manager_cycle"
+
+    def default_message(self):
+        return _("An employee cannot report to themselves or to someone who reports to them.")
+
+
+class TokenInvalid(ValidationFailed):
+    code = "token_invalid"

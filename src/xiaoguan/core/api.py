@@ -59,8 +59,14 @@ def build_api(**kwargs: Any) -> NinjaAPI:
     def _validation_error(request: HttpRequest, exc: NinjaValidationError):
         fields: dict[str, list[str]] = {}
         for error in exc.errors:
-            fields.setdefault(_field_name(list(error.get("loc", []))), []).append(_translated(error))
-        body = {"code": "validation_failed", "message": _("Some fields are not valid."), "fields": fields}
+            fields.setdefault(_field_name(list(error.get("loc", []))), []).append(
+                _translated(error)
+            )
+        body = {
+            "code": "validation_failed",
+            "message": _("Some fields are not valid."),
+            "fields": fields,
+        }
         return api.create_response(request, body, status=422)
 
     @api.exception_handler(AuthenticationError)
@@ -77,15 +83,22 @@ def build_api(**kwargs: Any) -> NinjaAPI:
     @api.exception_handler(Http404)
     @api.exception_handler(ObjectDoesNotExist)
     def _not_found(request: HttpRequest, exc: Exception):
-        return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
+        return api.create_response(
+            request, {"code": "not_found", "message": _("Not found.")}, status=404
+        )
 
     @api.exception_handler(IntegrityError)
     def _integrity(request: HttpRequest, exc: Exception):
-        body = {"code": "conflict", "message": _("The change conflicts with existing data; reload and try again.")}
+        body = {
+            "code": "conflict",
+            "message": _("The change conflicts with existing data; reload and try again."),
+        }
         return api.create_response(request, body, status=409)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError):
-        return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+        return api.create_response(
+            request, {"code": "error", "message": str(exc)}, status=exc.status_code
+        )
 
     return api

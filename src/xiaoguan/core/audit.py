@@ -17,7 +17,9 @@ _SECRET_WORDS = ("password", "token", "secret", "key")
 
 def _clean(detail: dict[str, Any] | None) -> dict[str, Any]:
     """No secrets in the trail, whatever a caller passes."""
-    return {k: v for k, v in (detail or {}).items() if not any(w in k.lower() for w in _SECRET_WORDS)}
+    return {
+        k: v for k, v in (detail or {}).items() if not any(w in k.lower() for w in _SECRET_WORDS)
+    }
 
 
 def audit_event_record(

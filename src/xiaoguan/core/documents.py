@@ -45,11 +45,7 @@ class Document(models.Model):
         instance._loaded_status = getattr(instance, "status", None)
         return instance
 
-    @property
-    def is_editable(self) -> bool:
-        return getattr(self, "status", None) in self.EDITABLE_STATUSES
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:  # noqa: DJ012 - from_db belongs with it
         loaded = getattr(self, "_loaded_status", None)
         if not self._state.adding and loaded is not None and loaded not in self.EDITABLE_STATUSES:
             allowed = WORKFLOW_FIELDS | self.EXTRA_WORKFLOW_FIELDS
@@ -59,6 +55,10 @@ class Document(models.Model):
         super().save(*args, **kwargs)
         self._loaded_status = getattr(self, "status", None)
 
+    @property
+    def is_editable(self) -> bool:
+        return getattr(self, "status", None) in self.EDITABLE_STATUSES
+
 
 def ensure_transition(document: Document, *, to: str) -> None:
     """Refuse a status change the document type does not allow from its current status."""
@@ -67,7 +67,9 @@ def ensure_transition(document: Document, *, to: str) -> None:
         raise InvalidTransition()
 
 
-def document_update(document: Document, *, expected_version: int, changes: Mapping[str, Any]) -> Document:
+def document_update(
+    document: Document, *, expected_version: int, changes: Mapping[str, Any]
+) -> Document:
     """Apply a draft edit only if nobody saved the document since the editor loaded it.
 
     The row is locked and its version compared inside the caller's transaction, so of two

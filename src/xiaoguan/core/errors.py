@@ -35,7 +35,10 @@ class ApplicationError(Exception):
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": str(self.message)}
         if self.fields:
-            body["fields"] = {k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])] for k, v in self.fields.items()}
+            body["fields"] = {
+                k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])]
+                for k, v in self.fields.items()
+            }
         if self.extra:
             body.update({k: v for k, v in self.extra.items() if k not in body})
         return body
@@ -79,7 +82,10 @@ class StaleEdit(Conflict):
     code = "stale_edit"
 
     def default_message(self) -> Any:
-        return _("Someone else changed this record after you opened it. Reload it and apply your change again.")
+        return _(
+            "Someone else changed this record after you opened it. "
+            "Reload it and apply your change again."
+        )
 
 
 class InvalidTransition(Conflict):

@@ -48,7 +48,10 @@ def registered() -> list[PeriodicJob]:
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
-    return {job.name: {"task": job.task.name, "schedule": job.every.total_seconds()} for job in _jobs.values()}
+    return {
+        job.name: {"task": job.task.name, "schedule": job.every.total_seconds()}
+        for job in _jobs.values()
+    }
 
 
 def run_due_jobs(now=None) -> list[str]:
@@ -70,7 +73,9 @@ def run_due_jobs(now=None) -> list[str]:
         except Exception:  # a failing job must not stop the others
             error = traceback.format_exc()[-4000:]
             log.exception("periodic job %s failed", job.name)
-        JobRun.objects.filter(name=job.name).update(last_finished_at=timezone.now(), last_error=error)
+        JobRun.objects.filter(name=job.name).update(
+            last_finished_at=timezone.now(), last_error=error
+        )
         ran.append(job.name)
     return ran
 

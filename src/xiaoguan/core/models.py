@@ -23,7 +23,11 @@ class Sequence(models.Model):
     class Meta:
         verbose_name = _("number sequence")
         verbose_name_plural = _("number sequences")
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="core_sequence_prefix_year_uniq")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "year"], name="core_sequence_prefix_year_uniq"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last}"
@@ -81,7 +85,10 @@ class Notification(models.Model):
     """One inbox item for one person (R-X-4)."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=64)
     title = models.CharField(_("title"), max_length=300)
@@ -125,7 +132,11 @@ class IdempotencyRecord(models.Model):
     class Meta:
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
-        constraints = [models.UniqueConstraint(fields=["user_id", "key"], name="core_idempotency_user_key_uniq")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id", "key"], name="core_idempotency_user_key_uniq"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
@@ -137,7 +148,11 @@ class PolicyValue(models.Model):
     key = models.CharField(_("rule"), max_length=100, unique=True)
     value = models.JSONField(_("value"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("changed by"),
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)

@@ -34,8 +34,16 @@ def items_for(user, path: str = "") -> list[dict[str, Any]]:
     for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
         if item.right is None or user.has_right(item.right):
             url = reverse(item.url_name)
-            out.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
-                        "section": item.section, "active": bool(path) and path.startswith(url)})
+            out.append(
+                {
+                    "key": item.key,
+                    "label": item.label,
+                    "url": url,
+                    "icon": item.icon,
+                    "section": item.section,
+                    "active": bool(path) and path.startswith(url),
+                }
+            )
     return out
 
 

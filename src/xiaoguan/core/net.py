@@ -17,7 +17,11 @@ def client_ip(request: HttpRequest) -> str:
     count = int(getattr(settings, "XG_TRUSTED_PROXY_COUNT", 0))
     if count <= 0:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
     if len(forwarded) < count:
         return remote
     return forwarded[-count]

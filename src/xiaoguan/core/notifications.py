@@ -24,7 +24,12 @@ def notify(
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=recipient, kind=kind, title=str(title)[:300], url=url, body=str(body), dedupe_key=dedupe_key
+                recipient=recipient,
+                kind=kind,
+                title=str(title)[:300],
+                url=url,
+                body=str(body),
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         if dedupe_key:
@@ -33,7 +38,9 @@ def notify(
     if policy.value("inbox.email_copies") and recipient.email:
         address, subject, text = recipient.email, str(title), f"{body}\n\n{url}".strip()
         transaction.on_commit(
-            lambda: send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+            lambda: send_mail(
+                subject, text, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True
+            )
         )
     return note
 
@@ -59,4 +66,6 @@ def notification_mark_read(*, user: Any, notification_id: int) -> Notification |
 
 
 def notification_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

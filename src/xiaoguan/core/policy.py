@@ -50,7 +50,8 @@ class PolicyRule:
             value = self._coerce(raw)
         except (TypeError, ValueError, InvalidOperation):
             raise ValidationFailed(
-                _("%(rule)s: not a valid value.") % {"rule": self.label}, fields={self.key: _("Not a valid value.")}
+                _("%(rule)s: not a valid value.") % {"rule": self.label},
+                fields={self.key: _("Not a valid value.")},
             ) from None
         self._check_range(value)
         return value
@@ -94,16 +95,24 @@ class PolicyRule:
         return str(raw).strip()
 
     def _check_range(self, value: Any) -> None:
-        items = value if isinstance(value, list) else [value] if self.kind in ("int", "decimal", "percent") else []
+        items = (
+            value
+            if isinstance(value, list)
+            else [value]
+            if self.kind in ("int", "decimal", "percent")
+            else []
+        )
         for item in items:
             if self.min_value is not None and item < self.min_value:
                 raise ValidationFailed(
-                    _("%(rule)s must be at least %(min)s.") % {"rule": self.label, "min": self.min_value},
+                    _("%(rule)s must be at least %(min)s.")
+                    % {"rule": self.label, "min": self.min_value},
                     fields={self.key: _("Too small.")},
                 )
             if self.max_value is not None and item > self.max_value:
                 raise ValidationFailed(
-                    _("%(rule)s must be at most %(max)s.") % {"rule": self.label, "max": self.max_value},
+                    _("%(rule)s must be at most %(max)s.")
+                    % {"rule": self.label, "max": self.max_value},
                     fields={self.key: _("Too large.")},
                 )
 
@@ -155,7 +164,9 @@ def value(key: str) -> Any:
 
 
 @transaction.atomic
-def policy_set(*, key: str, raw: Any, actor: Any, reason: str = "", request: Any = None) -> PolicyValue:
+def policy_set(
+    *, key: str, raw: Any, actor: Any, reason: str = "", request: Any = None
+) -> PolicyValue:
     """Management changes one rule; the change is in its history and the audit trail."""
     from xiaoguan.core.audit import audit_event_record
 
@@ -191,7 +202,9 @@ def register_core_policies() -> None:
             label=_("Send an e-mail copy of every inbox notification"),
             kind="bool",
             default=False,
-            help_text=_("Reminders always appear in the in-app inbox; this adds an e-mail to the person."),
+            help_text=_(
+                "Reminders always appear in the in-app inbox; this adds an e-mail to the person."
+            ),
             spec="R-X-4",
         )
     )

@@ -5,134 +5,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalPolicyValue',
+            name="HistoricalPolicyValue",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=100, verbose_name='rule')),
-                ('value', models.JSONField(verbose_name='value')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='changed')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=100, verbose_name="rule")),
+                ("value", models.JSONField(verbose_name="value")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="changed"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical policy value',
-                'verbose_name_plural': 'historical policy values',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical policy value",
+                "verbose_name_plural": "historical policy values",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user_id', models.BigIntegerField()),
-                ('key', models.CharField(max_length=200)),
-                ('method', models.CharField(max_length=10)),
-                ('path', models.CharField(max_length=500)),
-                ('body_hash', models.CharField(max_length=64)),
-                ('status_code', models.PositiveSmallIntegerField(null=True)),
-                ('response_body', models.BinaryField(null=True)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("user_id", models.BigIntegerField()),
+                ("key", models.CharField(max_length=200)),
+                ("method", models.CharField(max_length=10)),
+                ("path", models.CharField(max_length=500)),
+                ("body_hash", models.CharField(max_length=64)),
+                ("status_code", models.PositiveSmallIntegerField(null=True)),
+                ("response_body", models.BinaryField(null=True)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'verbose_name': 'idempotency record',
-                'verbose_name_plural': 'idempotency records',
+                "verbose_name": "idempotency record",
+                "verbose_name_plural": "idempotency records",
             },
         ),
         migrations.CreateModel(
-            name='JobRun',
+            name="JobRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('next_run_at', models.DateTimeField()),
-                ('last_started_at', models.DateTimeField(blank=True, null=True)),
-                ('last_finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("next_run_at", models.DateTimeField()),
+                ("last_started_at", models.DateTimeField(blank=True, null=True)),
+                ("last_finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name': 'periodic job',
-                'verbose_name_plural': 'periodic jobs',
+                "verbose_name": "periodic job",
+                "verbose_name_plural": "periodic jobs",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='text')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='link')),
-                ('dedupe_key', models.CharField(blank=True, max_length=200, verbose_name='deduplication key')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64, verbose_name="kind")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="text")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="link")),
+                (
+                    "dedupe_key",
+                    models.CharField(blank=True, max_length=200, verbose_name="deduplication key"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyValue',
+            name="PolicyValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True, verbose_name='rule')),
-                ('value', models.JSONField(verbose_name='value')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, unique=True, verbose_name="rule")),
+                ("value", models.JSONField(verbose_name="value")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'policy value',
-                'verbose_name_plural': 'policy values',
+                "verbose_name": "policy value",
+                "verbose_name_plural": "policy values",
             },
         ),
         migrations.CreateModel(
-            name='Sequence',
+            name="Sequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=16, verbose_name='prefix')),
-                ('year', models.PositiveIntegerField(verbose_name='year')),
-                ('last', models.PositiveBigIntegerField(default=0, verbose_name='last number')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=16, verbose_name="prefix")),
+                ("year", models.PositiveIntegerField(verbose_name="year")),
+                ("last", models.PositiveBigIntegerField(default=0, verbose_name="last number")),
             ],
             options={
-                'verbose_name': 'number sequence',
-                'verbose_name_plural': 'number sequences',
+                "verbose_name": "number sequence",
+                "verbose_name_plural": "number sequences",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('kind', models.CharField(choices=[('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('locked_out', 'Login locked out'), ('password_changed', 'Password changed'), ('export', 'Export'), ('access_denied', 'Access denied'), ('confidential_view', 'Confidential data viewed'), ('token_created', 'API token created'), ('token_revoked', 'API token revoked'), ('handover', 'Handover'), ('policy_changed', 'Policy changed'), ('import', 'Import'), ('approval', 'Approval decision')], db_index=True, max_length=32, verbose_name='kind')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='actor id')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='actor')),
-                ('ip', models.CharField(blank=True, max_length=64, verbose_name='address')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='user agent')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "Login"),
+                            ("login_failed", "Failed login"),
+                            ("logout", "Logout"),
+                            ("locked_out", "Login locked out"),
+                            ("password_changed", "Password changed"),
+                            ("export", "Export"),
+                            ("access_denied", "Access denied"),
+                            ("confidential_view", "Confidential data viewed"),
+                            ("token_created", "API token created"),
+                            ("token_revoked", "API token revoked"),
+                            ("handover", "Handover"),
+                            ("policy_changed", "Policy changed"),
+                            ("import", "Import"),
+                            ("approval", "Approval decision"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="actor id"
+                    ),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=150, verbose_name="actor")),
+                ("ip", models.CharField(blank=True, max_length=64, verbose_name="address")),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=300, verbose_name="user agent"),
+                ),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="request id"),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='core_audit_object_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")
+                ],
             },
         ),
     ]

@@ -6,49 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalpolicyvalue',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalpolicyvalue",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalpolicyvalue',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by'),
+            model_name="historicalpolicyvalue",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="changed by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='idempotencyrecord',
-            constraint=models.UniqueConstraint(fields=('user_id', 'key'), name='core_idempotency_user_key_uniq'),
+            model_name="idempotencyrecord",
+            constraint=models.UniqueConstraint(
+                fields=("user_id", "key"), name="core_idempotency_user_key_uniq"
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='recipient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient'),
+            model_name="notification",
+            name="recipient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recipient",
+            ),
         ),
         migrations.AddField(
-            model_name='policyvalue',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by'),
+            model_name="policyvalue",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="changed by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sequence',
-            constraint=models.UniqueConstraint(fields=('prefix', 'year'), name='core_sequence_prefix_year_uniq'),
+            model_name="sequence",
+            constraint=models.UniqueConstraint(
+                fields=("prefix", "year"), name="core_sequence_prefix_year_uniq"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='core_notif_unread_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="core_notif_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('dedupe_key', ''), _negated=True), fields=('recipient', 'dedupe_key'), name='core_notification_dedupe_uniq'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("dedupe_key", ""), _negated=True),
+                fields=("recipient", "dedupe_key"),
+                name="core_notification_dedupe_uniq",
+            ),
         ),
     ]

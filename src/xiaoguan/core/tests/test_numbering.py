@@ -12,7 +12,10 @@ def test_numbers_are_sequential_per_prefix_and_year():
     other_prefix = next_number(prefix="QT", year=2026)
     # then
     assert (first, second, other_year, other_prefix) == (
-        "HT-2026-000001", "HT-2026-000002", "HT-2027-000001", "QT-2026-000001",
+        "HT-2026-000001",
+        "HT-2026-000002",
+        "HT-2027-000001",
+        "QT-2026-000001",
     )
 
 

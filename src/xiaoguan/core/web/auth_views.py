@@ -51,7 +51,9 @@ class LogoutView(auth_views.LogoutView):
 logout_view = require_right(None)(LogoutView.as_view())
 
 
-def lockout_response(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, credentials: dict | None = None, *args, **kwargs
+) -> HttpResponse:
     """What django-axes answers once an account or address is throttled: the login page with
     a clear message and 429, whether or not the account exists."""
     name = str((credentials or {}).get("username", ""))[:150]
@@ -65,8 +67,6 @@ def lockout_response(request: HttpRequest, credentials: dict | None = None, *arg
     )
 
 
-
-
 class PasswordChangeForm(BootstrapFormMixin, DjangoPasswordChangeForm):
     pass
 
@@ -78,7 +78,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_event_record(kind=AuditKind.PASSWORD_CHANGED, actor=self.request.user, request=self.request)
+        audit_event_record(
+            kind=AuditKind.PASSWORD_CHANGED, actor=self.request.user, request=self.request
+        )
         messages.success(self.request, _("Your password has been changed."))
         return response
 

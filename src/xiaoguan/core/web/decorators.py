@@ -22,7 +22,10 @@ def require_right(code: str | None):
                 from xiaoguan.core.models import AuditKind
 
                 audit_event_record(
-                    kind=AuditKind.ACCESS_DENIED, actor=user, request=request, summary=request.path[:300],
+                    kind=AuditKind.ACCESS_DENIED,
+                    actor=user,
+                    request=request,
+                    summary=request.path[:300],
                     detail={"right": code},
                 )
                 raise PermissionDenied

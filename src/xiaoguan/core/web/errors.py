@@ -12,7 +12,10 @@ def _is_api(request: HttpRequest) -> bool:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"code": "permission_denied", "message": _("You do not have the right to do this.")}, status=403)
+        return JsonResponse(
+            {"code": "permission_denied", "message": _("You do not have the right to do this.")},
+            status=403,
+        )
     return render(request, "403.html", status=403)
 
 
@@ -24,5 +27,8 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"code": "server_error", "message": _("Server error; please try again later.")}, status=500)
+        return JsonResponse(
+            {"code": "server_error", "message": _("Server error; please try again later.")},
+            status=500,
+        )
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -29,3 +30,62 @@ class BootstrapForm(BootstrapFormMixin, forms.Form):
 
 class BootstrapModelForm(BootstrapFormMixin, forms.ModelForm):
     pass
+
+
+class PolicyValueForm(BootstrapForm):
+    """One rule's new value and the reason for the change; the rule itself validates."""
+
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=True)
+
+    def __init__(self, *args, rule, initial_value=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        label = rule.label
+        help_text = rule.help_text
+        if rule.kind == "bool":
+            field = forms.BooleanField(
+                label=label, required=False, help_text=help_text, initial=bool(initial_value)
+            )
+            css = "form-check-input"
+        elif rule.kind == "choice":
+            field = forms.ChoiceField(
+                label=label, choices=list(rule.choices), help_text=help_text, initial=initial_value
+            )
+            css = "form-select"
+        else:
+            if rule.kind == "int_list" and isinstance(initial_value, list):
+                initial_value = ", ".join(str(v) for v in initial_value)
+            field = forms.CharField(
+                label=label, help_text=help_text, initial=initial_value, max_length=500
+            )
+            css = "form-control"
+        if self.is_bound and "value" in self.errors:
+            css += " is-invalid"
+        field.widget.attrs["class"] = css
+        self.fields = {"value": field, "reason": self.fields["reason"]}
+        self.order_fields(["value", "reason"])
+
+
+class AuditFilterForm(BootstrapForm):
+    """The audit trail's filters: an allow-list, never the raw query string."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    obj = forms.CharField(label=_("Object"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        from xiaoguan.core.models import AuditKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *AuditKind.choices]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from xiaoguan.core.web import auth_views, views
+from xiaoguan.core.web import admin_views, auth_views, views
 from xiaoguan.core.web.decorators import public
 
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:notification_id>/open/", views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("policy/", admin_views.policy_page, name="policy"),
+    path("policy/<str:key>/", admin_views.policy_rule, name="policy_rule"),
+    path("policy/<str:key>/edit/", admin_views.policy_rule_edit, name="policy_rule_edit"),
+    path("audit/", admin_views.audit_page, name="audit"),
+    path("audit/export/", admin_views.audit_export, name="audit_export"),
 ]

@@ -30,7 +30,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "unread")
     qs = notifications.notification_list(user=request.user, unread_only=show != "all")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "core/inbox.html", {"page": page, "show": "all" if show == "all" else "unread"})
+    return render(
+        request, "core/inbox.html", {"page": page, "show": "all" if show == "all" else "unread"}
+    )
 
 
 @require_right(None)

@@ -19,12 +19,15 @@ class Expense(Owned, Document):
     TRANSITIONS = {
         "draft": {"in_approval"},
         "returned": {"in_approval"},
-        "in_approval": {"approved", "rejected", "returned"},
+        "in_approval": {"approved", "rejected", "returned", "draft"},
     }
 
     title = models.CharField(max_length=100)
     amount = models.DecimalField(max_digits=16, decimal_places=2)
-    status = models.CharField(max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.DRAFT)
+    discount = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.DRAFT
+    )
 
     def __str__(self) -> str:
         return self.title

@@ -1,0 +1,1 @@
+"""Generator steps, one module per business area (see bench/gen.py)."""

@@ -133,6 +133,9 @@ class Server:
             "60",
             "--graceful-timeout",
             "5",
+            # gunicorn >= 25 opens a control socket under $HOME; a bench server needs none
+            # (and must not take over the socket of a server already running there).
+            "--no-control-socket",
         ]
         self.process = subprocess.Popen(
             cmd, env=env, cwd=PROJECT_DIR, stdout=self.log, stderr=subprocess.STDOUT

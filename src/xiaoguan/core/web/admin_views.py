@@ -67,14 +67,14 @@ def policy_rule_edit(request: HttpRequest, key: str) -> HttpResponse:
                 )
             except ValidationFailed as exc:
                 form.add_error("value", [str(m) for m in exc.fields.values()] or str(exc.message))
-                form.fields["value"].widget.attrs["class"] += " is-invalid"
+                form.mark_invalid()
             else:
                 messages.success(
                     request, _("The rule “%(rule)s” was changed.") % {"rule": row.rule.label}
                 )
                 return redirect("policy_rule", key=key)
-        elif "value" in form.errors:
-            form.fields["value"].widget.attrs["class"] += " is-invalid"
+        else:
+            form.mark_invalid()
     else:
         form = PolicyValueForm(rule=row.rule, initial_value=row.value)
     return render(request, "core/policy_edit.html", {"row": row, "form": form})

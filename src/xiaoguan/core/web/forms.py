@@ -32,10 +32,18 @@ class BootstrapModelForm(BootstrapFormMixin, forms.ModelForm):
     pass
 
 
-class PolicyValueForm(BootstrapForm):
-    """One rule's new value and the reason for the change; the rule itself validates."""
+class PolicyValueForm(forms.Form):
+    """One rule's new value and the reason for the change; the rule itself validates.
 
-    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=True)
+    The value field depends on the rule, so Bootstrap classes are set here, not by the mixin
+    (which would validate the form before the field exists)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=300,
+        required=True,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def __init__(self, *args, rule, initial_value=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,17 +67,25 @@ class PolicyValueForm(BootstrapForm):
                 label=label, help_text=help_text, initial=initial_value, max_length=500
             )
             css = "form-control"
-        if self.is_bound and "value" in self.errors:
-            css += " is-invalid"
         field.widget.attrs["class"] = css
         self.fields = {"value": field, "reason": self.fields["reason"]}
-        self.order_fields(["value", "reason"])
+
+    def mark_invalid(self) -> None:
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+def _audit_kind_choices():
+    from xiaoguan.core.models import AuditKind
+
+    return [("", _("All kinds")), *AuditKind.choices]
 
 
 class AuditFilterForm(BootstrapForm):
     """The audit trail's filters: an allow-list, never the raw query string."""
 
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_audit_kind_choices)
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -78,12 +94,6 @@ class AuditFilterForm(BootstrapForm):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     obj = forms.CharField(label=_("Object"), required=False, max_length=100)
-
-    def __init__(self, *args, **kwargs):
-        from xiaoguan.core.models import AuditKind
-
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *AuditKind.choices]
 
     def filters(self) -> dict:
         if not self.is_valid():

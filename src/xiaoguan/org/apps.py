@@ -9,10 +9,27 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from xiaoguan.org import rights, roles_defaults
+        from xiaoguan.core.navigation import NavItem, register
+        from xiaoguan.org import rights, roles_defaults, scope
 
         rights.register_org_rights()
-        from xiaoguan.org import scope
-
         scope.register_org_models()
         post_migrate.connect(roles_defaults.sync_default_roles, dispatch_uid="xg_org_sync_roles")
+        section = _("Organisation")
+        for key, label, url_name, icon, right, order in (
+            ("org_tree", _("Org chart"), "org:tree", "diagram-2", "org.view", 800),
+            ("org_employees", _("Employees"), "org:employees", "people", "org.view", 810),
+            ("org_roles", _("Roles and rights"), "org:roles", "shield-lock", "org.manage", 820),
+            ("org_tokens", _("My API tokens"), "org:my_tokens", "key", "api.use", 830),
+        ):
+            register(
+                NavItem(
+                    key=key,
+                    label=label,
+                    url_name=url_name,
+                    icon=icon,
+                    right=right,
+                    order=order,
+                    section=section,
+                )
+            )

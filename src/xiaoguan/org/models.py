@@ -21,9 +21,15 @@ class Department(MP_Node):
 
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=32, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.TEAM)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.TEAM
+    )
     head = models.ForeignKey(
-        "org.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="headed_departments",
+        "org.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
         verbose_name=_("head"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -57,7 +63,8 @@ class Role(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(scope__in=[s.value for s in DataScope]), name="org_role_scope_valid"
+                condition=models.Q(scope__in=[s.value for s in DataScope]),
+                name="org_role_scope_valid",
             )
         ]
 
@@ -77,13 +84,24 @@ class User(AbstractUser):
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("department"),
     )
     manager = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reports", verbose_name=_("manager")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("manager"),
     )
-    roles = models.ManyToManyField(Role, blank=True, related_name="members", verbose_name=_("roles"))
+    roles = models.ManyToManyField(
+        Role, blank=True, related_name="members", verbose_name=_("roles")
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[roles], excluded_fields=["last_login", "password"])
 
@@ -151,7 +169,9 @@ class Owned(models.Model):
 class ApiToken(models.Model):
     """A personal API token: random, shown once, stored as a SHA-256 digest, expiring."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16)
     digest = models.CharField(max_length=64, unique=True)

@@ -36,16 +36,38 @@ def is_known(code: str) -> bool:
 
 
 ALL_STAFF = (
-    "management", "sales_director", "sales_manager", "sales_rep", "sales_assistant", "legal", "finance",
-    "logistics", "after_sales", "marketing", "hr",
+    "management",
+    "sales_director",
+    "sales_manager",
+    "sales_rep",
+    "sales_assistant",
+    "legal",
+    "finance",
+    "logistics",
+    "after_sales",
+    "marketing",
+    "hr",
 )
 
 
 def register_org_rights() -> None:
     group = _("Organisation")
     register(Right("org.view", _("See the org tree and the employee directory"), group, ALL_STAFF))
-    register(Right("org.manage", _("Edit departments, employees and roles; hand over"), group, ("management", "hr")))
+    register(
+        Right(
+            "org.manage",
+            _("Edit departments, employees and roles; hand over"),
+            group,
+            ("management", "hr"),
+        )
+    )
     register(Right("audit.view", _("See the audit trail"), _("Administration"), ("management",)))
     register(Right("policy.view", _("See the policy in force"), _("Administration"), ALL_STAFF))
-    register(Right("policy.manage", _("Change the policy in force"), _("Administration"), ("management",)))
-    register(Right("api.use", _("Use the API with personal tokens"), _("Administration"), ALL_STAFF))
+    register(
+        Right(
+            "policy.manage", _("Change the policy in force"), _("Administration"), ("management",)
+        )
+    )
+    register(
+        Right("api.use", _("Use the API with personal tokens"), _("Administration"), ALL_STAFF)
+    )

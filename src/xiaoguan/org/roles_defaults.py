@@ -40,10 +40,15 @@ def sync_default_roles(sender=None, **kwargs) -> None:
         new_rights = [r for r in rights.all_rights() if r.code not in known]
         for code, (name, scope) in BUILT_IN_ROLES.items():
             role, _created = Role.objects.using(using).get_or_create(
-                code=code, defaults={"name": translation.gettext(name), "scope": scope, "is_system": True}
+                code=code,
+                defaults={"name": translation.gettext(name), "scope": scope, "is_system": True},
             )
-            additions = [r.code for r in new_rights if code in r.default_roles and r.code not in role.rights]
+            additions = [
+                r.code for r in new_rights if code in r.default_roles and r.code not in role.rights
+            ]
             if additions:
                 role.rights = [*role.rights, *additions]
                 role.save(update_fields=["rights"])
-        KnownRight.objects.using(using).bulk_create([KnownRight(code=r.code) for r in new_rights], ignore_conflicts=True)
+        KnownRight.objects.using(using).bulk_create(
+            [KnownRight(code=r.code) for r in new_rights], ignore_conflicts=True
+        )

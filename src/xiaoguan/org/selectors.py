@@ -26,7 +26,9 @@ def api_token_user(*, raw_token: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user", "user__department")
-        .filter(digest=token_digest(raw_token), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            digest=token_digest(raw_token), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .first()
     )
     if token is None or not token.user.is_active or not token.user.has_right("api.use"):
@@ -93,7 +95,9 @@ def department_choices(*, user: User) -> QuerySet[Department]:
 
 
 def department_children_count(*, department: Department) -> int:
-    return Department.objects.filter(path__startswith=department.path, depth=department.depth + 1).count()
+    return Department.objects.filter(
+        path__startswith=department.path, depth=department.depth + 1
+    ).count()
 
 
 EMPLOYEE_ACTIVE_FILTERS = ("active", "inactive", "all")
@@ -117,8 +121,11 @@ def employee_search(
     q = q.strip()[:100]
     if q:
         qs = qs.filter(
-            Q(full_name__icontains=q) | Q(username__icontains=q) | Q(employee_no__icontains=q)
-            | Q(title__icontains=q) | Q(phone__icontains=q)
+            Q(full_name__icontains=q)
+            | Q(username__icontains=q)
+            | Q(employee_no__icontains=q)
+            | Q(title__icontains=q)
+            | Q(phone__icontains=q)
         )
     return qs
 
@@ -136,9 +143,9 @@ def employee_history(*, employee: User) -> QuerySet:
 
 
 def employee_handovers(*, employee: User) -> QuerySet[Handover]:
-    return Handover.objects.filter(Q(from_employee=employee) | Q(to_employee=employee)).select_related(
-        "from_employee", "to_employee", "performed_by"
-    )
+    return Handover.objects.filter(
+        Q(from_employee=employee) | Q(to_employee=employee)
+    ).select_related("from_employee", "to_employee", "performed_by")
 
 
 def handover_get(*, user: User, handover_id: int) -> Handover:
@@ -154,16 +161,30 @@ def handover_preview(*, employee: User) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for model in scope.owned_models():
         n = model._default_manager.filter(owner=employee).count()
-        rows.append({"key": model._meta.label, "label": model._meta.verbose_name_plural, "count": n})
-    rows.append({"key": "org.User.manager", "label": User._meta.get_field("manager").verbose_name,
-                 "count": User.objects.filter(manager=employee).count()})
-    rows.append({"key": "org.Department.head", "label": Department._meta.get_field("head").verbose_name,
-                 "count": Department.objects.filter(head=employee).count()})
+        rows.append(
+            {"key": model._meta.label, "label": model._meta.verbose_name_plural, "count": n}
+        )
+    rows.append(
+        {
+            "key": "org.User.manager",
+            "label": User._meta.get_field("manager").verbose_name,
+            "count": User.objects.filter(manager=employee).count(),
+        }
+    )
+    rows.append(
+        {
+            "key": "org.Department.head",
+            "label": Department._meta.get_field("head").verbose_name,
+            "count": Department.objects.filter(head=employee).count(),
+        }
+    )
     return rows
 
 
 def role_list() -> QuerySet[Role]:
-    return Role.objects.annotate(member_count=Count("members", filter=Q(members__is_active=True))).order_by("name")
+    return Role.objects.annotate(
+        member_count=Count("members", filter=Q(members__is_active=True))
+    ).order_by("name")
 
 
 def role_get(*, role_id: int) -> Role:

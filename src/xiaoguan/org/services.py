@@ -64,7 +64,8 @@ def _department_lock(department_id: int) -> Department:
 def _ensure_head(head: User | None) -> None:
     if head is not None and not head.is_active:
         raise DepartmentInvalid(
-            _("The head must be an active employee."), fields={"head": _("The head must be an active employee.")}
+            _("The head must be an active employee."),
+            fields={"head": _("The head must be an active employee.")},
         )
 
 
@@ -90,7 +91,9 @@ def department_create(
     """A new department under an active parent (a root only when the tree is empty)."""
     name, code = name.strip(), code.strip()
     if not name:
-        raise DepartmentInvalid(_("A department needs a name."), fields={"name": _("A department needs a name.")})
+        raise DepartmentInvalid(
+            _("A department needs a name."), fields={"name": _("A department needs a name.")}
+        )
     _ensure_code_free(code)
     _ensure_head(head)
     if kind not in DepartmentKind.values:
@@ -117,7 +120,7 @@ def department_update(
     name: str | Any = UNSET,
     code: str | Any = UNSET,
     kind: str | Any = UNSET,
-    head: User | None | Any = UNSET,
+    head: User | Any | None = UNSET,
 ) -> Department:
     """Rename a department, change its code, kind or head."""
     department = _department_lock(department.pk)
@@ -164,7 +167,9 @@ def department_move(*, department: Department, new_parent: Department, actor: Us
 
 def _ensure_empty(department: Department, *, active_only: bool) -> None:
     members = department.members.all()
-    children = Department.objects.filter(path__startswith=department.path, depth=department.depth + 1)
+    children = Department.objects.filter(
+        path__startswith=department.path, depth=department.depth + 1
+    )
     if active_only:
         members = members.filter(is_active=True)
         children = children.filter(is_active=True)
@@ -206,7 +211,9 @@ def department_delete(*, department: Department, actor: User) -> None:
         with transaction.atomic():
             department.delete()
     except ProtectedError:
-        raise DepartmentNotEmpty(_("Records still belong to this department; deactivate it instead.")) from None
+        raise DepartmentNotEmpty(
+            _("Records still belong to this department; deactivate it instead.")
+        ) from None
 
 
 # --- employees ------------------------------------------------------------------------
@@ -216,7 +223,9 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise EmployeeInvalid(_("The password is too weak."), fields={"password": list(exc.messages)}) from None
+        raise EmployeeInvalid(
+            _("The password is too weak."), fields={"password": list(exc.messages)}
+        ) from None
 
 
 def _ensure_manager(employee: User | None, manager: User | None) -> None:
@@ -279,8 +288,14 @@ def employee_create(
     _ensure_manager(None, manager)
     roles = _ensure_roles(roles)
     user = User(
-        username=username, full_name=full_name.strip(), department=department, manager=manager, title=title,
-        phone=phone, email=email, employee_no=employee_no,
+        username=username,
+        full_name=full_name.strip(),
+        department=department,
+        manager=manager,
+        title=title,
+        phone=phone,
+        email=email,
+        employee_no=employee_no,
     )
     generated = None
     if password is None:
@@ -306,14 +321,18 @@ def employee_update(
     email: str | Any = UNSET,
     employee_no: str | Any = UNSET,
     department: Department | Any = UNSET,
-    manager: User | None | Any = UNSET,
+    manager: User | Any | None = UNSET,
     roles: Iterable[Role] | Any = UNSET,
 ) -> User:
     """Change an employee's department, manager, roles or contact details. The change of
     department, roles or rights takes effect on the employee's next request."""
     employee = User.objects.select_for_update().get(pk=employee.pk)
     for name, value in (
-        ("full_name", full_name), ("title", title), ("phone", phone), ("email", email), ("employee_no", employee_no),
+        ("full_name", full_name),
+        ("title", title),
+        ("phone", phone),
+        ("email", email),
+        ("employee_no", employee_no),
     ):
         if value is not UNSET:
             setattr(employee, name, (value or "").strip())
@@ -338,7 +357,9 @@ def employee_update(
 
 
 @transaction.atomic
-def employee_set_password(*, employee: User, actor: User, password: str | None = None) -> str | None:
+def employee_set_password(
+    *, employee: User, actor: User, password: str | None = None
+) -> str | None:
     """Management sets a new password (or a generated one-time password, returned once)."""
     employee = User.objects.select_for_update().get(pk=employee.pk)
     generated = None
@@ -349,7 +370,9 @@ def employee_set_password(*, employee: User, actor: User, password: str | None =
     employee.set_password(password)
     employee.save(update_fields=["password"])
     audit_event_record(
-        kind=AuditKind.PASSWORD_CHANGED, actor=actor, obj=employee,
+        kind=AuditKind.PASSWORD_CHANGED,
+        actor=actor,
+        obj=employee,
         summary=f"password of {employee.username} set by {actor.username}",
     )
     return generated
@@ -369,7 +392,9 @@ def employee_reactivate(*, employee: User, actor: User) -> User:
 # --- roles ----------------------------------------------------------------------------
 
 
-def _clean_role(*, name: str, scope_value: str, role_rights: Iterable[str]) -> tuple[str, list[str]]:
+def _clean_role(
+    *, name: str, scope_value: str, role_rights: Iterable[str]
+) -> tuple[str, list[str]]:
     name = name.strip()
     fields: dict[str, Any] = {}
     if not name:
@@ -435,7 +460,9 @@ def employee_handover(
     if successor.pk == employee.pk:
         msg = _("Choose a successor other than the employee.")
         raise HandoverRefused(msg, fields={"successor": msg})
-    locked = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=[employee.pk, successor.pk])}
+    locked = {
+        u.pk: u for u in User.objects.select_for_update().filter(pk__in=[employee.pk, successor.pk])
+    }
     employee, successor = locked[employee.pk], locked[successor.pk]
     if not successor.is_active:
         msg = _("The successor must be an active employee.")
@@ -455,7 +482,11 @@ def employee_handover(
             moved = len(objs)
             if objs:
                 bulk_update_with_history(
-                    objs, model, ["owner", "department"], default_user=actor, default_change_reason=reason
+                    objs,
+                    model,
+                    ["owner", "department"],
+                    default_user=actor,
+                    default_change_reason=reason,
                 )
         else:
             moved = qs.update(owner=successor, department_id=successor.department_id)
@@ -469,16 +500,22 @@ def employee_handover(
         if report.manager_id == report.pk:
             report.manager = None
     if reports:
-        bulk_update_with_history(reports, User, ["manager"], default_user=actor, default_change_reason=reason)
+        bulk_update_with_history(
+            reports, User, ["manager"], default_user=actor, default_change_reason=reason
+        )
         counts["org.User.manager"] = len(reports)
     headed = list(Department.objects.select_for_update().filter(head=employee))
     for department in headed:
         department.head = successor
     if headed:
-        bulk_update_with_history(headed, Department, ["head"], default_user=actor, default_change_reason=reason)
+        bulk_update_with_history(
+            headed, Department, ["head"], default_user=actor, default_change_reason=reason
+        )
         counts["org.Department.head"] = len(headed)
 
-    handled = registries.run_handover_handlers(from_employee=employee, to_employee=successor, actor=actor)
+    handled = registries.run_handover_handlers(
+        from_employee=employee, to_employee=successor, actor=actor
+    )
     counts.update({label: n for label, n in handled.items() if n})
 
     if deactivate:
@@ -486,14 +523,28 @@ def employee_handover(
         employee.left_on = timezone.localdate()
         _track(employee, actor=actor, reason=reason)
         employee.save()
-        ApiToken.objects.filter(user=employee, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        ApiToken.objects.filter(user=employee, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     handover = Handover.objects.create(
-        from_employee=employee, to_employee=successor, performed_by=actor, deactivated=deactivate,
-        note=note.strip()[:300], counts=counts,
+        from_employee=employee,
+        to_employee=successor,
+        performed_by=actor,
+        deactivated=deactivate,
+        note=note.strip()[:300],
+        counts=counts,
     )
     audit_event_record(
-        kind=AuditKind.HANDOVER, actor=actor, obj=employee, summary=reason,
-        detail={"handover_id": handover.pk, "to": successor.username, "counts": counts, "deactivated": deactivate},
+        kind=AuditKind.HANDOVER,
+        actor=actor,
+        obj=employee,
+        summary=reason,
+        detail={
+            "handover_id": handover.pk,
+            "to": successor.username,
+            "counts": counts,
+            "deactivated": deactivate,
+        },
     )
     return handover
 
@@ -518,11 +569,17 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
         raise TokenInvalid(msg, fields={"days": msg})
     raw = "xg_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=raw[:10], digest=token_digest(raw),
+        user=user,
+        name=name[:100],
+        prefix=raw[:10],
+        digest=token_digest(raw),
         expires_at=timezone.now() + timedelta(days=days),
     )
     audit_event_record(
-        kind=AuditKind.TOKEN_CREATED, actor=user, obj=token, summary=f"{token.name} ({token.prefix}…)",
+        kind=AuditKind.TOKEN_CREATED,
+        actor=user,
+        obj=token,
+        summary=f"{token.name} ({token.prefix}…)",
         detail={"prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
     )
     return token, raw
@@ -538,7 +595,10 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_event_record(
-            kind=AuditKind.TOKEN_REVOKED, actor=actor, obj=token, summary=f"{token.name} ({token.prefix}…)",
+            kind=AuditKind.TOKEN_REVOKED,
+            actor=actor,
+            obj=token,
+            summary=f"{token.name} ({token.prefix}…)",
             detail={"prefix": token.prefix, "owner": token.user.username},
         )
     return token
@@ -554,7 +614,9 @@ def administrator_create(
     """The first administrator of a real installation: the management role at the root of
     the org tree. With no password given, a random one is generated and returned once."""
     if User.objects.filter(username=username).exists():
-        raise EmployeeInvalid(_("This user name is taken."), fields={"username": _("This user name is taken.")})
+        raise EmployeeInvalid(
+            _("This user name is taken."), fields={"username": _("This user name is taken.")}
+        )
     generated = None
     if password is None:
         generated = password = secrets.token_urlsafe(18)
@@ -562,7 +624,9 @@ def administrator_create(
     _check_password(password, user)
     root = Department.get_root_nodes().first()
     if root is None:
-        root = Department.objects.add_root(instance=Department(name=str(_("Company")), code="HQ", kind="company"))
+        root = Department.objects.add_root(
+            instance=Department(name=str(_("Company")), code="HQ", kind="company")
+        )
     user.department = root
     user.set_password(password)
     user.save()

@@ -6,7 +6,9 @@ from xiaoguan.org.enums import DataScope, DepartmentKind
 from xiaoguan.org.models import Department, Role, User
 
 
-def department_create(*, name: str, code: str, kind: str = DepartmentKind.TEAM, parent: Department | None = None):
+def department_create(
+    *, name: str, code: str, kind: str = DepartmentKind.TEAM, parent: Department | None = None
+):
     if parent is None:
         return Department.add_root(name=name, code=code, kind=kind)
     parent.refresh_from_db()
@@ -43,4 +45,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.roles.add(*[Role.objects.get(code=r) if isinstance(r, str) else r for r in extracted])
+            self.roles.add(
+                *[Role.objects.get(code=r) if isinstance(r, str) else r for r in extracted]
+            )

@@ -6,7 +6,11 @@ from xiaoguan.org.models import Department
 
 
 def _tree_snapshot():
-    return list(Department.objects.order_by("pk").values_list("pk", "path", "depth", "numchild", "is_active"))
+    return list(
+        Department.objects.order_by("pk").values_list(
+            "pk", "path", "depth", "numchild", "is_active"
+        )
+    )
 
 
 def test_creates_a_team_under_a_region_with_history(company):
@@ -14,7 +18,12 @@ def test_creates_a_team_under_a_region_with_history(company):
     region = company.depts["R-E"]
     # when
     team = services.department_create(
-        actor=company.gm, name="华东三组", code="T-E3", parent=region, kind="team", head=company.rep_e2
+        actor=company.gm,
+        name="华东三组",
+        code="T-E3",
+        parent=region,
+        kind="team",
+        head=company.rep_e2,
     )
     # then
     team.refresh_from_db()
@@ -30,7 +39,9 @@ def test_refuses_a_duplicate_code(company):
     before = _tree_snapshot()
     # when / then
     with pytest.raises(DepartmentInvalid) as exc:
-        services.department_create(actor=company.gm, name="X", code="t-e1", parent=company.depts["R-E"])
+        services.department_create(
+            actor=company.gm, name="X", code="t-e1", parent=company.depts["R-E"]
+        )
     assert "code" in exc.value.fields
     assert _tree_snapshot() == before
 
@@ -41,7 +52,9 @@ def test_refuses_a_child_of_an_inactive_department(company):
     count = Department.objects.count()
     # when / then
     with pytest.raises(DepartmentInvalid):
-        services.department_create(actor=company.gm, name="X", code="X1", parent=company.depts["R-W"])
+        services.department_create(
+            actor=company.gm, name="X", code="X1", parent=company.depts["R-W"]
+        )
     assert Department.objects.count() == count
 
 
@@ -49,7 +62,9 @@ def test_updates_name_and_head(company):
     # given
     dept = company.depts["T-E1"]
     # when
-    services.department_update(department=dept, actor=company.hr1, name="华东精英组", head=company.rep_e1)
+    services.department_update(
+        department=dept, actor=company.hr1, name="华东精英组", head=company.rep_e1
+    )
     # then
     dept.refresh_from_db()
     assert (dept.name, dept.head) == ("华东精英组", company.rep_e1)
@@ -76,7 +91,9 @@ def test_refuses_to_move_a_department_under_itself_or_its_descendant(company, ta
     before = _tree_snapshot()
     # when / then
     with pytest.raises(OrgTreeCycle):
-        services.department_move(department=company.depts["R-E"], new_parent=company.depts[target], actor=company.gm)
+        services.department_move(
+            department=company.depts["R-E"], new_parent=company.depts[target], actor=company.gm
+        )
     assert _tree_snapshot() == before
 
 
@@ -98,7 +115,9 @@ def test_refuses_to_deactivate_a_department_with_sub_departments(company):
 
 def test_deactivates_an_empty_department(company):
     # given
-    empty = services.department_create(actor=company.gm, name="空部门", code="EMPTY", parent=company.depts["HQ"])
+    empty = services.department_create(
+        actor=company.gm, name="空部门", code="EMPTY", parent=company.depts["HQ"]
+    )
     # when
     services.department_deactivate(department=empty, actor=company.gm)
     # then
@@ -108,7 +127,9 @@ def test_deactivates_an_empty_department(company):
 
 def test_refuses_to_delete_a_department_with_former_employees(company):
     # given
-    dept = services.department_create(actor=company.gm, name="临时组", code="TMP", parent=company.depts["HQ"])
+    dept = services.department_create(
+        actor=company.gm, name="临时组", code="TMP", parent=company.depts["HQ"]
+    )
     company.rep_w1.department = dept
     company.rep_w1.is_active = False
     company.rep_w1.save()
@@ -120,7 +141,9 @@ def test_refuses_to_delete_a_department_with_former_employees(company):
 
 def test_deletes_an_empty_department_and_updates_the_parent(company):
     # given
-    dept = services.department_create(actor=company.gm, name="临时组", code="TMP", parent=company.depts["HQ"])
+    dept = services.department_create(
+        actor=company.gm, name="临时组", code="TMP", parent=company.depts["HQ"]
+    )
     # when
     services.department_delete(department=dept, actor=company.gm)
     # then

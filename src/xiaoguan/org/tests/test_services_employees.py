@@ -11,14 +11,24 @@ def test_creates_an_employee_with_a_generated_one_time_password(company):
     rep_role = Role.objects.get(code="sales_rep")
     # when
     user, generated = services.employee_create(
-        actor=company.hr1, username="rep_e3", full_name="王小明", department=company.depts["T-E2"],
-        manager=company.mgr_east, roles=[rep_role], title="销售代表", phone="13800000000",
+        actor=company.hr1,
+        username="rep_e3",
+        full_name="王小明",
+        department=company.depts["T-E2"],
+        manager=company.mgr_east,
+        roles=[rep_role],
+        title="销售代表",
+        phone="13800000000",
     )
     # then
     assert generated is not None and len(generated) >= 16
     assert user.check_password(generated)
     assert list(user.roles.values_list("code", flat=True)) == ["sales_rep"]
-    assert (user.manager, user.department.code, user.title) == (company.mgr_east, "T-E2", "销售代表")
+    assert (user.manager, user.department.code, user.title) == (
+        company.mgr_east,
+        "T-E2",
+        "销售代表",
+    )
     assert user.history.last().history_user == company.hr1
 
 
@@ -26,7 +36,11 @@ def test_refuses_a_weak_password_and_creates_nothing(company):
     count = User.objects.count()
     with pytest.raises(EmployeeInvalid) as exc:
         services.employee_create(
-            actor=company.hr1, username="weak", full_name="弱", department=company.depts["HR"], password="123"
+            actor=company.hr1,
+            username="weak",
+            full_name="弱",
+            department=company.depts["HR"],
+            password="123",
         )
     assert "password" in exc.value.fields
     assert User.objects.count() == count
@@ -35,7 +49,9 @@ def test_refuses_a_weak_password_and_creates_nothing(company):
 def test_refuses_a_taken_user_name(company):
     count = User.objects.count()
     with pytest.raises(EmployeeInvalid) as exc:
-        services.employee_create(actor=company.hr1, username="REP_E1", full_name="x", department=company.depts["HR"])
+        services.employee_create(
+            actor=company.hr1, username="REP_E1", full_name="x", department=company.depts["HR"]
+        )
     assert list(exc.value.fields) == ["username"]
     assert User.objects.count() == count
 
@@ -44,7 +60,9 @@ def test_refuses_an_inactive_department(company):
     company.depts["LOG"].is_active = False
     company.depts["LOG"].save()
     with pytest.raises(EmployeeInvalid):
-        services.employee_create(actor=company.hr1, username="x1", full_name="x", department=company.depts["LOG"])
+        services.employee_create(
+            actor=company.hr1, username="x1", full_name="x", department=company.depts["LOG"]
+        )
     assert not User.objects.filter(username="x1").exists()
 
 
@@ -53,13 +71,23 @@ def test_updates_department_manager_roles_and_contact_with_history(company):
     manager_role = Role.objects.get(code="sales_manager")
     # when
     services.employee_update(
-        employee=company.rep_e1, actor=company.gm, department=company.depts["R-W"], manager=company.mgr_west,
-        roles=[manager_role], title="区域经理", phone="021-1234", email="a@example.com",
+        employee=company.rep_e1,
+        actor=company.gm,
+        department=company.depts["R-W"],
+        manager=company.mgr_west,
+        roles=[manager_role],
+        title="区域经理",
+        phone="021-1234",
+        email="a@example.com",
     )
     # then
     user = User.objects.get(pk=company.rep_e1.pk)
     assert (user.department.code, user.manager, user.title, user.phone, user.email) == (
-        "R-W", company.mgr_west, "区域经理", "021-1234", "a@example.com"
+        "R-W",
+        company.mgr_west,
+        "区域经理",
+        "021-1234",
+        "a@example.com",
     )
     assert user.role_codes == frozenset({"sales_manager"})
     assert user.history.filter(history_user=company.gm).exists()
@@ -67,7 +95,9 @@ def test_updates_department_manager_roles_and_contact_with_history(company):
 
 def test_refuses_an_employee_as_their_own_manager(company):
     with pytest.raises(ManagerCycle):
-        services.employee_update(employee=company.mgr_east, actor=company.gm, manager=company.mgr_east)
+        services.employee_update(
+            employee=company.mgr_east, actor=company.gm, manager=company.mgr_east
+        )
     assert User.objects.get(pk=company.mgr_east.pk).manager == company.director
 
 
@@ -75,7 +105,9 @@ def test_refuses_a_cycle_in_the_reporting_line(company):
     # given: rep_e1 reports to mgr_east, who reports to director
     # when / then: the director cannot report to rep_e1
     with pytest.raises(ManagerCycle):
-        services.employee_update(employee=company.director, actor=company.gm, manager=company.rep_e1, title="x")
+        services.employee_update(
+            employee=company.director, actor=company.gm, manager=company.rep_e1, title="x"
+        )
     director = User.objects.get(pk=company.director.pk)
     assert (director.manager, director.title) == (company.gm, "")
 
@@ -84,7 +116,9 @@ def test_refuses_an_inactive_manager(company):
     User.objects.filter(pk=company.mgr_west.pk).update(is_active=False)
     company.mgr_west.refresh_from_db()
     with pytest.raises(EmployeeInvalid):
-        services.employee_update(employee=company.rep_e1, actor=company.gm, manager=company.mgr_west)
+        services.employee_update(
+            employee=company.rep_e1, actor=company.gm, manager=company.mgr_west
+        )
     assert User.objects.get(pk=company.rep_e1.pk).manager == company.mgr_east
 
 
@@ -105,14 +139,26 @@ def test_refuses_a_weak_password_set_by_management(company):
 
 
 def test_creates_a_role_with_registered_rights(company):
-    role = services.role_create(actor=company.gm, code="auditor", name="审计", scope="all", rights=["org.view", "audit.view"])
+    role = services.role_create(
+        actor=company.gm,
+        code="auditor",
+        name="审计",
+        scope="all",
+        rights=["org.view", "audit.view"],
+    )
     assert (role.scope, role.rights) == ("all", ["audit.view", "org.view"])
     assert role.history.get().history_user == company.gm
 
 
 def test_refuses_unknown_rights(company):
     with pytest.raises(RoleInvalid) as exc:
-        services.role_create(actor=company.gm, code="bad", name="坏", scope="all", rights=["org.view", "root.everything"])
+        services.role_create(
+            actor=company.gm,
+            code="bad",
+            name="坏",
+            scope="all",
+            rights=["org.view", "root.everything"],
+        )
     assert "rights" in exc.value.fields
     assert not Role.objects.filter(code="bad").exists()
 
@@ -134,7 +180,9 @@ def test_updates_a_role_and_refuses_unknown_rights_without_change(company):
     role.refresh_from_db()
     assert (role.name, role.scope, role.rights) == before
     # when
-    services.role_update(role=role, actor=company.gm, name="市场部", scope="subtree", rights=["org.view"])
+    services.role_update(
+        role=role, actor=company.gm, name="市场部", scope="subtree", rights=["org.view"]
+    )
     # then
     role.refresh_from_db()
     assert (role.name, role.scope, role.rights) == ("市场部", "subtree", ["org.view"])

@@ -68,6 +68,6 @@ def test_an_expired_token_or_inactive_user_does_not_authenticate(company):
     token, raw = services.api_token_create(user=company.rep_e1, name="x")
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert selectors.api_token_user(raw_token=raw) is None
-    token2, raw2 = services.api_token_create(user=company.rep_e2, name="y")
+    _token2, raw2 = services.api_token_create(user=company.rep_e2, name="y")
     type(company.rep_e2).objects.filter(pk=company.rep_e2.pk).update(is_active=False)
     assert selectors.api_token_user(raw_token=raw2) is None

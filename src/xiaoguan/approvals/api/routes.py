@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xiaoguan.approvals import selectors, services
 from xiaoguan.approvals.enums import Decision
+from xiaoguan.core.idempotency import idempotent
 
 router = Router(tags=["approvals"])
 
@@ -109,6 +110,7 @@ def request_detail(request: HttpRequest, request_id: int):
 @router.post(
     "/tasks/{task_id}/decide", response=RequestDetailOut, summary="Approve, reject or return a task"
 )
+@idempotent
 def decide(request: HttpRequest, task_id: int, payload: DecisionIn):
     _need(request, "approvals.use")
     approval = services.approval_decide(

@@ -27,13 +27,13 @@ class DecisionForm(BootstrapForm):
     )
 
 
-class ChainCreateForm(BootstrapForm):
-    doc_type = forms.ChoiceField(label=_("Document type"), choices=())
-    name = forms.CharField(label=_("Name"), max_length=100)
+# core's BootstrapFormMixin reads ``self.errors`` in ``__init__`` (validating a bound form at
+# once), so choices and querysets are declared on the fields, not adjusted after __init__.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["doc_type"].choices = document_type_choices()
+
+class ChainCreateForm(BootstrapForm):
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=document_type_choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
 
 
 class ChainForm(BootstrapForm):
@@ -54,19 +54,19 @@ class StepForm(BootstrapForm):
     )
     department = forms.ModelChoiceField(
         label=_("Department"),
-        queryset=Department.objects.none(),
+        queryset=Department.objects.filter(is_active=True).order_by("path"),
         required=False,
         help_text=_("Only for “head of a department”."),
     )
     role = forms.ModelChoiceField(
         label=_("Role"),
-        queryset=Role.objects.none(),
+        queryset=Role.objects.order_by("name"),
         required=False,
         help_text=_("Only for “everyone holding a role”."),
     )
     employee = forms.ModelChoiceField(
         label=_("Employee"),
-        queryset=User.objects.none(),
+        queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,
         help_text=_("Only for “a named employee”."),
     )
@@ -82,27 +82,13 @@ class StepForm(BootstrapForm):
         decimal_places=2,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by(
-            "path"
-        )
-        self.fields["role"].queryset = Role.objects.order_by("name")
-        self.fields["employee"].queryset = User.objects.filter(is_active=True).order_by("username")
-
 
 class DelegationForm(BootstrapForm):
-    to_user = forms.ModelChoiceField(label=_("Delegate"), queryset=User.objects.none())
-    start_date = forms.DateField(label=_("From"), widget=DateInput)
+    to_user = forms.ModelChoiceField(
+        label=_("Delegate"), queryset=User.objects.filter(is_active=True).order_by("username")
+    )
+    start_date = forms.DateField(label=_("From"), widget=DateInput, initial=timezone.localdate)
     end_date = forms.DateField(label=_("Until"), widget=DateInput)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        qs = User.objects.filter(is_active=True).order_by("username")
-        if user is not None:
-            qs = qs.exclude(pk=user.pk)
-        self.fields["to_user"].queryset = qs
-        self.fields["start_date"].initial = timezone.localdate()
 
 
 def apply_error(form: forms.Form, exc: ApplicationError) -> None:

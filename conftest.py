@@ -1,18 +1,18 @@
 """Fixtures shared by every test: a small company with one employee per role.
 
-    HQ (company)
-    ├── SC  sales centre          director (sales_director), assistant (sales_assistant)
-    │   ├── R-E  East region       mgr_east (sales_manager, head)
-    │   │   ├── T-E1  team          rep_e1 (sales_rep), rep_e1b (sales_rep)
-    │   │   └── T-E2  team          rep_e2 (sales_rep)
-    │   └── R-W  West region       mgr_west (sales_manager, head), rep_w1 (sales_rep)
-    ├── LEG legal                 legal1 (legal)
-    ├── FIN finance               finance1 (finance)
-    ├── LOG logistics             logistics1 (logistics)
-    ├── SVC after-sales           service1 (after_sales)
-    ├── MKT marketing             marketing1 (marketing)
-    └── HR  human resources       hr1 (hr)
-    gm (management) at HQ
+HQ (company)
+├── SC  sales centre          director (sales_director), assistant (sales_assistant)
+│   ├── R-E  East region       mgr_east (sales_manager, head)
+│   │   ├── T-E1  team          rep_e1 (sales_rep), rep_e1b (sales_rep)
+│   │   └── T-E2  team          rep_e2 (sales_rep)
+│   └── R-W  West region       mgr_west (sales_manager, head), rep_w1 (sales_rep)
+├── LEG legal                 legal1 (legal)
+├── FIN finance               finance1 (finance)
+├── LOG logistics             logistics1 (logistics)
+├── SVC after-sales           service1 (after_sales)
+├── MKT marketing             marketing1 (marketing)
+└── HR  human resources       hr1 (hr)
+gm (management) at HQ
 """
 
 from __future__ import annotations
@@ -53,16 +53,26 @@ def build_company():
     d["T-E2"] = department_create(name="华东二组", code="T-E2", kind=K.TEAM, parent=d["R-E"])
     d["R-W"] = department_create(name="西部区", code="R-W", kind=K.REGION, parent=d["SC"])
     for code, name, kind in [
-        ("LEG", "法务部", K.LEGAL), ("FIN", "财务部", K.FINANCE), ("LOG", "物流部", K.LOGISTICS),
-        ("SVC", "售后服务部", K.AFTER_SALES), ("MKT", "市场部", K.MARKETING), ("HR", "人力资源部", K.HR),
+        ("LEG", "法务部", K.LEGAL),
+        ("FIN", "财务部", K.FINANCE),
+        ("LOG", "物流部", K.LOGISTICS),
+        ("SVC", "售后服务部", K.AFTER_SALES),
+        ("MKT", "市场部", K.MARKETING),
+        ("HR", "人力资源部", K.HR),
     ]:
         d[code] = department_create(name=name, code=code, kind=kind, parent=d["HQ"])
     for key in list(d):
         d[key] = Department.objects.get(pk=d[key].pk)
 
     def user(username, dept, roles, manager=None):
-        u = UserFactory(username=username, full_name=username, department=d[dept], manager=manager,
-                        roles=roles, password=PASSWORD)
+        u = UserFactory(
+            username=username,
+            full_name=username,
+            department=d[dept],
+            manager=manager,
+            roles=roles,
+            password=PASSWORD,
+        )
         c.users[username] = u
         return u
 
@@ -81,8 +91,15 @@ def build_company():
     user("service1", "SVC", ["after_sales"], gm)
     user("marketing1", "MKT", ["marketing"], gm)
     user("hr1", "HR", ["hr"], gm)
-    heads = {"HQ": gm, "SC": director, "R-E": mgr_east, "R-W": mgr_west, "LEG": c.users["legal1"],
-             "FIN": c.users["finance1"], "HR": c.users["hr1"]}
+    heads = {
+        "HQ": gm,
+        "SC": director,
+        "R-E": mgr_east,
+        "R-W": mgr_west,
+        "LEG": c.users["legal1"],
+        "FIN": c.users["finance1"],
+        "HR": c.users["hr1"],
+    }
     for code, head in heads.items():
         Department.objects.filter(pk=d[code].pk).update(head=head)
         d[code].refresh_from_db()

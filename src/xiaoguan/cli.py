@@ -1,13 +1,15 @@
 """The ``xiaoguan`` command (``./xg`` runs it inside the project's virtual environment).
 
-    xiaoguan demo [--port N] [--reset]   the demo company on the embedded SQLite database
-    xiaoguan serve [--host H] [--port N] [--workers N]
-    xiaoguan test [pytest arguments]     the suite (SQLite unless DATABASE_URL says otherwise)
-    xiaoguan createadmin USERNAME        the first administrator of a real installation
-    xiaoguan bench gen|run ...           the performance harness (bench/)
-    xiaoguan manage ARGS...              Django's manage.py
-    xiaoguan compilemessages             build the translations (.po -> .mo)
-    xiaoguan messages [--check]          extract strings into the zh_Hans catalogues
+xiaoguan demo [--port N] [--reset]   the demo company on the embedded SQLite database
+xiaoguan serve [--host H] [--port N] [--workers N]
+xiaoguan test [pytest arguments]     the suite (SQLite unless DATABASE_URL says otherwise)
+xiaoguan createadmin USERNAME        the first administrator of a real installation
+xiaoguan bench gen|run ...           the performance harness (bench/)
+xiaoguan manage ARGS...              Django's manage.py
+xiaoguan backup [--output F]         database + uploaded files in one archive
+xiaoguan restore ARCHIVE [--force]   put such an archive back
+xiaoguan compilemessages             build the translations (.po -> .mo)
+xiaoguan messages [--check]          extract strings into the zh_Hans catalogues
 """
 
 from __future__ import annotations
@@ -32,7 +34,16 @@ def compile_messages(verbose: bool = False) -> int:
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
-        polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+        try:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+        except OSError as exc:  # a read-only installation compiled them at install time
+            if not mo_path.exists():
+                raise
+            print(
+                f"xiaoguan: cannot refresh {mo_path} ({exc}); using the compiled one",
+                file=sys.stderr,
+            )
+            continue
         count += 1
         if verbose:
             print(f"compiled {po_path.relative_to(PROJECT_DIR)}")
@@ -48,10 +59,10 @@ def _django_setup(mode: str | None = None) -> None:
     django.setup()
 
 
-def _manage(*args: str) -> None:
+def _manage(*args: str, **options) -> None:
     from django.core.management import call_command
 
-    call_command(*args)
+    call_command(*args, **options)
 
 
 def cmd_manage(argv: list[str]) -> int:
@@ -99,8 +110,13 @@ def cmd_messages(argv: list[str]) -> int:
                 if domain == "djangojs" and not any(directory.rglob("*.js")):
                     continue
                 call_command(
-                    "makemessages", locale=["zh_Hans"], domain=domain, ignore_patterns=ignores,
-                    no_obsolete=True, add_location="file", verbosity=0,
+                    "makemessages",
+                    locale=["zh_Hans"],
+                    domain=domain,
+                    ignore_patterns=ignores,
+                    no_obsolete=True,
+                    add_location="file",
+                    verbosity=0,
                 )
         finally:
             os.chdir(cwd)
@@ -135,9 +151,23 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
         scheduler = InProcessScheduler()
         scheduler.start()
     cmd = [
-        sys.executable, "-m", "gunicorn", "xiaoguan.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--access-logfile", "-", "--graceful-timeout", "10", "--timeout", "60",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "xiaoguan.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
+        "--timeout",
+        "60",
+        "--no-control-socket",
     ]
     child = subprocess.Popen(cmd, env=os.environ.copy())
 
@@ -176,8 +206,12 @@ def cmd_demo(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="xiaoguan demo")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--reset", action="store_true", help="delete the demo database and load it again")
-    parser.add_argument("--no-serve", action="store_true", help="set up only; do not start the server")
+    parser.add_argument(
+        "--reset", action="store_true", help="delete the demo database and load it again"
+    )
+    parser.add_argument(
+        "--no-serve", action="store_true", help="set up only; do not start the server"
+    )
     args = parser.parse_args(argv)
     os.environ["XG_MODE"] = "demo"
     os.environ.pop("DATABASE_URL", None)
@@ -205,7 +239,9 @@ def cmd_createadmin(argv: list[str]) -> int:
     parser.add_argument("username")
     parser.add_argument("--name", default="")
     parser.add_argument("--email", default="")
-    parser.add_argument("--generate", action="store_true", help="generate a password and print it once")
+    parser.add_argument(
+        "--generate", action="store_true", help="generate a password and print it once"
+    )
     args = parser.parse_args(argv)
     compile_messages()
     _django_setup()
@@ -236,6 +272,54 @@ def cmd_createadmin(argv: list[str]) -> int:
     return 0
 
 
+def cmd_backup(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="xiaoguan backup")
+    parser.add_argument(
+        "--output", help="archive path (default: var/backups/xiaoguan-<time>.tar.gz)"
+    )
+    args = parser.parse_args(argv)
+    _django_setup()
+    from django.conf import settings
+    from django.utils import timezone
+
+    from xiaoguan import backup
+
+    output = (
+        Path(args.output)
+        if args.output
+        else (
+            Path(settings.VAR_DIR) / "backups" / f"xiaoguan-{timezone.now():%Y%m%d-%H%M%S}.tar.gz"
+        )
+    )
+    try:
+        path = backup.backup(output)
+    except (backup.BackupError, subprocess.CalledProcessError) as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backup written to {path}")
+    return 0
+
+
+def cmd_restore(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="xiaoguan restore")
+    parser.add_argument("archive")
+    parser.add_argument(
+        "--force", action="store_true", help="replace a database that already holds data"
+    )
+    args = parser.parse_args(argv)
+    _django_setup()
+    from xiaoguan import backup
+
+    try:
+        manifest = backup.restore(Path(args.archive), force=args.force)
+    except (backup.BackupError, subprocess.CalledProcessError, FileNotFoundError) as exc:
+        print(f"restore refused: {exc}", file=sys.stderr)
+        return 1
+    _manage("migrate", "--no-input", verbosity=0)
+    print(f"restored the backup of {manifest['created_at']}")
+    return 0
+
+
 def cmd_test(argv: list[str]) -> int:
     os.environ["XG_MODE"] = "test"
     compile_messages()
@@ -261,6 +345,8 @@ COMMANDS = {
     "createadmin": cmd_createadmin,
     "compilemessages": cmd_compilemessages,
     "messages": cmd_messages,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -26,7 +26,11 @@ def pytest_collection_modifyitems(config, items):
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
             if missing:
-                item.add_marker(pytest.mark.skip(reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"))
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+                    )
+                )
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +41,13 @@ def browser():
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield b

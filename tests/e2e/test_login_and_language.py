@@ -1,6 +1,7 @@
 """Signing in in Chinese and English and switching the language, in a real browser."""
 
 import pytest
+
 from conftest import PASSWORD
 from e2e.conftest import sign_in
 

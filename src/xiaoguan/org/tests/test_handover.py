@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 import pytest
-from xg_testapp.models import Expense
 
+from xg_testapp.models import Expense
 from xiaoguan.core.models import AuditEvent, AuditKind
 from xiaoguan.org import registries, services
 from xiaoguan.org.errors import HandoverRefused

@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from xiaoguan.org.enums import DepartmentKind as K
 from xiaoguan.org.models import Department, Role, User
 
-DEMO_PASSWORD = "xiaoguan-demo"
+DEMO_PASSWORD = "xiaoguan-demo"  # noqa: S105 - the published demo password, refused in production
 ROOT_CODE = "HA"
 
 # code, name, kind, parent code

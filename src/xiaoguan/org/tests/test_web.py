@@ -313,3 +313,55 @@ def test_org_pages_need_sign_in(client):
 def test_the_sidebar_lists_org_entries_by_right(company, login):
     rep_body = login(company.rep_e1).get(reverse("home")).content.decode()
     assert 'data-nav="org_tree"' in rep_body and 'data-nav="org_roles"' not in rep_body
+
+
+def test_every_org_page_renders_for_management(company, login):
+    # given
+    _token, _raw = services.api_token_create(user=company.gm, name="x")
+    handover = services.employee_handover(
+        employee=company.rep_w1, successor=company.mgr_west, actor=company.gm
+    )
+    dept, emp, role = (
+        company.depts["R-E"].pk,
+        company.rep_e1.pk,
+        Role.objects.get(code="sales_rep").pk,
+    )
+    client = login(company.gm)
+    urls = [
+        reverse("org:tree"),
+        reverse("org:tree") + "?inactive=1",
+        reverse("org:department_create"),
+        reverse("org:department_edit", args=[dept]),
+        reverse("org:department_move", args=[dept]),
+        reverse("org:employees"),
+        reverse("org:employee_create"),
+        reverse("org:employee_detail", args=[emp]),
+        reverse("org:employee_edit", args=[emp]),
+        reverse("org:employee_password", args=[emp]),
+        reverse("org:employee_handover", args=[emp]),
+        reverse("org:handover_detail", args=[handover.pk]),
+        reverse("org:roles"),
+        reverse("org:role_create"),
+        reverse("org:role_edit", args=[role]),
+        reverse("org:my_tokens"),
+    ]
+    # when / then
+    for url in urls:
+        response = client.get(url)
+        assert (url, response.status_code) == (url, 200)
+        assert 'style="' not in response.content.decode()
+
+
+def test_management_pages_are_403_for_a_rep(company, login):
+    client = login(company.rep_e1)
+    dept, emp = company.depts["T-E1"].pk, company.rep_e1.pk
+    for url in [
+        reverse("org:department_create"),
+        reverse("org:department_move", args=[dept]),
+        reverse("org:employee_create"),
+        reverse("org:employee_edit", args=[emp]),
+        reverse("org:employee_password", args=[emp]),
+        reverse("org:employee_handover", args=[emp]),
+        reverse("org:role_create"),
+    ]:
+        assert (url, client.get(url).status_code) == (url, 403)

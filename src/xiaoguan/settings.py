@@ -212,6 +212,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("XG_LOGIN_COOLOFF_MINUTES", defaul
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "xiaoguan.core.net.client_ip_for_axes"
 AXES_RESET_ON_SUCCESS = True
+# Resets only the signed-in account's own failures (see core/login_throttle.py).
+AXES_HANDLER = "xiaoguan.core.login_throttle.LoginThrottleHandler"
 AXES_LOCKOUT_CALLABLE = "xiaoguan.core.web.auth_views.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
-from xg_testapp.models import Expense
 
+from xg_testapp.models import Expense
 from xiaoguan.core.documents import document_update, ensure_transition
 from xiaoguan.core.errors import DocumentImmutable, InvalidTransition, StaleEdit
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -52,10 +53,16 @@ logout_view = require_right(None)(LogoutView.as_view())
 
 
 def lockout_response(
-    request: HttpRequest, credentials: dict | None = None, *args, **kwargs
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
 ) -> HttpResponse:
     """What django-axes answers once an account or address is throttled: the login page with
-    a clear message and 429, whether or not the account exists."""
+    a clear message and 429, whether or not the account exists.
+
+    axes 8 calls ``(request, original_response, credentials)``."""
+    if isinstance(original_response, dict) and credentials is None:  # the older 2-argument call
+        original_response, credentials = None, original_response
     name = str((credentials or {}).get("username", ""))[:150]
     audit_event_record(kind=AuditKind.LOCKED_OUT, request=request, actor_name=name)
     form = LoginForm(request)
@@ -65,6 +72,17 @@ def lockout_response(
         {"form": form, "locked_out": True},
         status=429,
     )
+
+
+# Django 5.2 changed these msgids and its own zh_Hans catalogue lacks them; listing them
+# here puts them in core's catalogue, which supplies the Chinese.
+_DJANGO_MSGIDS_MISSING_IN_ZH = (
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "min_length",
+    ),
+)
 
 
 class PasswordChangeForm(BootstrapFormMixin, DjangoPasswordChangeForm):

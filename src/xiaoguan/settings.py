@@ -249,6 +249,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # --- static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The shared layout's assets live at package level (src/xiaoguan/static), not in an app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {

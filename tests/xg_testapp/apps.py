@@ -11,7 +11,6 @@ class XgTestappConfig(AppConfig):
     def ready(self) -> None:
         from xg_testapp import services
         from xg_testapp.models import Expense
-
         from xiaoguan.approvals.registries import DocumentType, register_document_type
 
         register_document_type(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from xg_testapp.models import Expense, ExpenseStatus
 
+from xg_testapp.models import Expense, ExpenseStatus
 from xiaoguan.approvals.services import approval_request_create
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.org.models import User

@@ -328,10 +328,19 @@ def approvals_handover(
     """Handover handler (R-ORG-3): the leaving employee's pending tasks and future stages go to
     the successor (or the successor's manager where the successor is the requester)."""
     moved = 0
-    pending = ApprovalRequest.objects.select_for_update().filter(status=RequestStatus.PENDING)
-    for request in pending.filter(
-        tasks__approver=from_employee, tasks__status=TaskStatus.PENDING
-    ).distinct():
+    # Lock every pending request in one order (by id) before touching its tasks or plan.
+    pending = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(status=RequestStatus.PENDING)
+        .order_by("pk")
+    )
+    with_tasks = set(
+        ApprovalTask.objects.filter(
+            approver=from_employee, status=TaskStatus.PENDING, request__status=RequestStatus.PENDING
+        ).values_list("request_id", flat=True)
+    )
+    pending = list(pending)
+    for request in (r for r in pending if r.pk in with_tasks):
         excluded = {request.requested_by_id, request.owner_id}
         target = to_employee
         if target.pk in excluded:

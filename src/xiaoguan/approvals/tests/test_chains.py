@@ -91,7 +91,7 @@ def test_a_step_that_finds_nobody_today_is_refused_with_the_reason(company):
             rule="department_head",
             department=company.depts["T-E1"],
         )
-    assert exc.value.fields == {"department": "The step “Team head” finds nobody to approve today."}
+    assert exc.value.fields == {"department": "步骤“Team head”目前找不到任何审批人。"}
     with pytest.raises(ChainInvalid) as exc:
         step_add(
             actor=company.gm,

@@ -171,7 +171,7 @@ def test_chain_pages_for_management(company, login, django_assert_max_num_querie
         {"name": "Legal", "rule": "department_head", "mode": "any", "levels": 1},
     )
     assert response.status_code == 422
-    assert "Required for this approver rule." in response.content.decode()
+    assert "此审批人规则需要填写此项。" in response.content.decode()  # inline, in Chinese
     assert ApprovalStep.objects.count() == 0
     # when valid steps are added, moved, then the chain activated
     for name, dept in (("Legal", "LEG"), ("Finance", "FIN")):

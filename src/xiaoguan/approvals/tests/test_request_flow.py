@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from xg_testapp.models import Expense
 
+from xg_testapp.models import Expense
 from xiaoguan.approvals.enums import RequestStatus, TaskStatus
 from xiaoguan.approvals.errors import (
     ApprovalAlreadyDecided,

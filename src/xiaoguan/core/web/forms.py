@@ -7,11 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
-    """Gives widgets Bootstrap classes and marks invalid fields."""
+    """Gives widgets Bootstrap classes and marks invalid fields once the form is cleaned.
+
+    Validation is never triggered here, so a subclass may still set scoped choices after
+    ``super().__init__()``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -19,9 +22,20 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                css += " is-invalid"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self._errors or {}:  # type: ignore[attr-defined]
+            self.mark_invalid(name)
+
+    def mark_invalid(self, name: str) -> None:
+        """Also used by views that turn a service error into a field error."""
+        field = self.fields.get(name)  # type: ignore[attr-defined]
+        if field is not None and "is-invalid" not in field.widget.attrs.get("class", "").split():
+            field.widget.attrs["class"] = (
+                field.widget.attrs.get("class", "") + " is-invalid"
+            ).strip()
 
 
 class BootstrapForm(BootstrapFormMixin, forms.Form):

@@ -13,30 +13,6 @@ from xiaoguan.org.models import Department, Role, User
 from xiaoguan.org.rights import all_rights
 
 
-class LateChoicesMixin:
-    """These forms set their choices (scoped to the user) after the base form's
-    ``__init__``, which already validated a bound form to style it: call ``_choices_set()``
-    at the end of ``__init__`` to validate again, and style invalid fields after cleaning."""
-
-    def _choices_set(self) -> None:
-        self._errors = None
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            css = field.widget.attrs.get("class", "").replace("is-invalid", "").split()
-            field.widget.attrs["class"] = " ".join(css)
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self._errors or {}:  # type: ignore[attr-defined]
-            self.mark_invalid(name)
-
-    def mark_invalid(self, name: str) -> None:
-        field = self.fields.get(name)  # type: ignore[attr-defined]
-        if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
-            field.widget.attrs["class"] = (
-                field.widget.attrs.get("class", "") + " is-invalid"
-            ).strip()
-
-
 class EmployeeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         dept = obj.department.name if obj.department_id else ""
@@ -48,7 +24,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return f"{'— ' * (obj.depth - 1)}{obj.name} ({obj.code})"
 
 
-class DepartmentForm(LateChoicesMixin, BootstrapModelForm):
+class DepartmentForm(BootstrapModelForm):
     parent = DepartmentChoiceField(queryset=Department.objects.none(), label=_("parent department"))
     head = EmployeeChoiceField(queryset=User.objects.none(), required=False, label=_("head"))
 
@@ -64,13 +40,12 @@ class DepartmentForm(LateChoicesMixin, BootstrapModelForm):
             self.order_fields(["parent", "name", "code", "kind", "head"])
         else:
             del self.fields["parent"]
-        self._choices_set()
 
     def validate_unique(self) -> None:
         """Uniqueness is the service's rule (it reports it on the field)."""
 
 
-class DepartmentMoveForm(LateChoicesMixin, BootstrapForm):
+class DepartmentMoveForm(BootstrapForm):
     new_parent = DepartmentChoiceField(
         queryset=Department.objects.none(), label=_("new parent department")
     )
@@ -82,10 +57,8 @@ class DepartmentMoveForm(LateChoicesMixin, BootstrapForm):
             pk=department.pk
         )
 
-        self._choices_set()
 
-
-class EmployeeForm(LateChoicesMixin, BootstrapModelForm):
+class EmployeeForm(BootstrapModelForm):
     department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("department"))
     manager = EmployeeChoiceField(queryset=User.objects.none(), required=False, label=_("manager"))
     roles = forms.ModelMultipleChoiceField(
@@ -127,7 +100,6 @@ class EmployeeForm(LateChoicesMixin, BootstrapModelForm):
             )
             self.fields["password"].widget.attrs["class"] = "form-control"
             self.fields["password"].widget.attrs["autocomplete"] = "new-password"
-        self._choices_set()
 
     def validate_unique(self) -> None:
         """Uniqueness is the service's rule (it reports it on the field)."""
@@ -142,7 +114,7 @@ class PasswordSetForm(BootstrapForm):
     )
 
 
-class RoleForm(LateChoicesMixin, BootstrapForm):
+class RoleForm(BootstrapForm):
     code = forms.SlugField(label=_("code"), max_length=40)
     name = forms.CharField(label=_("name"), max_length=100)
     description = forms.CharField(label=_("description"), max_length=300, required=False)
@@ -159,10 +131,8 @@ class RoleForm(LateChoicesMixin, BootstrapForm):
         if not creating:
             del self.fields["code"]
 
-        self._choices_set()
 
-
-class HandoverForm(LateChoicesMixin, BootstrapForm):
+class HandoverForm(BootstrapForm):
     successor = EmployeeChoiceField(queryset=User.objects.none(), label=_("successor"))
     deactivate = forms.BooleanField(
         label=_("deactivate the employee (left the company)"), required=False, initial=True
@@ -174,8 +144,6 @@ class HandoverForm(LateChoicesMixin, BootstrapForm):
         self.fields["successor"].queryset = selectors.employee_choices(user=user).exclude(
             pk=employee.pk
         )
-
-        self._choices_set()
 
 
 class TokenForm(BootstrapForm):

@@ -121,7 +121,7 @@ def generate_org(ctx: GenContext) -> dict[str, int]:
             ],
         }
     ]
-    Department.load_bulk(tree)
+    Department.objects.load_bulk(tree)
     dept = {d.code: d for d in Department.objects.filter(code__startswith="B-")}
     roles = {r.code: r for r in Role.objects.all()}
     missing = {

@@ -622,7 +622,7 @@ def administrator_create(
         generated = password = secrets.token_urlsafe(18)
     user = User(username=username, full_name=full_name, email=email, is_staff=False)
     _check_password(password, user)
-    root = Department.get_root_nodes().first()
+    root = Department.objects.get_root_nodes().first()
     if root is None:
         root = Department.objects.add_root(
             instance=Department(name=str(_("Company")), code="HQ", kind="company")

@@ -10,9 +10,9 @@ def department_create(
     *, name: str, code: str, kind: str = DepartmentKind.TEAM, parent: Department | None = None
 ):
     if parent is None:
-        return Department.add_root(name=name, code=code, kind=kind)
+        return Department.objects.add_root(instance=Department(name=name, code=code, kind=kind))
     parent.refresh_from_db()
-    return parent.add_child(name=name, code=code, kind=kind)
+    return Department.objects.add_child(parent, instance=Department(name=name, code=code, kind=kind))
 
 
 class RoleFactory(factory.django.DjangoModelFactory):

@@ -12,7 +12,7 @@ def test_the_first_administrator_gets_management_at_a_new_root():
     )
     assert user.check_password(generated)
     assert user.role_codes == frozenset({"management"})
-    assert user.department == Department.get_root_nodes().get()
+    assert user.department == Department.objects.get_root_nodes().get()
 
 
 @pytest.mark.django_db

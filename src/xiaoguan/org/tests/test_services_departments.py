@@ -27,7 +27,7 @@ def test_creates_a_team_under_a_region_with_history(company):
     )
     # then
     team.refresh_from_db()
-    assert team.get_parent().pk == region.pk
+    assert Department.objects.get_parent(team).pk == region.pk
     assert team.head == company.rep_e2
     record = team.history.get()
     assert record.history_type == "+"
@@ -79,8 +79,8 @@ def test_moves_a_region_with_its_teams(company):
     # then
     east.refresh_from_db()
     team.refresh_from_db()
-    assert east.get_parent().code == "HQ"
-    assert team.get_parent().pk == east.pk
+    assert Department.objects.get_parent(east).code == "HQ"
+    assert Department.objects.get_parent(team).pk == east.pk
     assert team.path.startswith(east.path)
     assert east.history.first().history_change_reason == "moved under HQ"
 

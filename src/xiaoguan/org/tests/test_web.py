@@ -41,7 +41,7 @@ def test_creates_a_department_from_the_page(company, login):
         },
     )
     assert response.status_code == 302
-    assert Department.objects.get(code="T-W1").get_parent().code == "R-W"
+    assert Department.objects.get_parent(Department.objects.get(code="T-W1")).code == "R-W"
 
 
 def test_a_duplicate_code_is_shown_inline(company, login):

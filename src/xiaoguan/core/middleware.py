@@ -42,12 +42,17 @@ class RequestIdLogFilter(logging.Filter):
 
 
 SESSION_STARTED_KEY = "xg_session_started"
+SESSION_TOUCHED_KEY = "xg_session_touched"
+TOUCH_INTERVAL_SECONDS = 60
 
 
 class SessionLifetimeMiddleware:
-    """Ends a session after its absolute lifetime, however active it is.
+    """Ends a session after its absolute lifetime, however active it is, and keeps the idle
+    timeout sliding.
 
-    The idle timeout is Django's own (``SESSION_COOKIE_AGE`` renewed on every request).
+    The idle timeout is Django's ``SESSION_COOKIE_AGE``; activity renews it by saving the
+    session, which this does at most once a minute rather than on every request (a database
+    write per page would cost more than the page).
     """
 
     def __init__(self, get_response):
@@ -62,4 +67,10 @@ class SessionLifetimeMiddleware:
                 request.session[SESSION_STARTED_KEY] = now
             elif now - int(started) > settings.XG_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+                return self.get_response(request)
+            touched = int(request.session.get(SESSION_TOUCHED_KEY, 0))
+            if now - touched >= TOUCH_INTERVAL_SECONDS:
+                request.session[SESSION_TOUCHED_KEY] = (
+                    now  # marks the session modified: saved, expiry renewed
+                )
         return self.get_response(request)

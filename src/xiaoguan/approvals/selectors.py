@@ -20,7 +20,8 @@ from xiaoguan.approvals.models import (
     ApprovalTask,
     Delegation,
 )
-from xiaoguan.org.scope import scope_q
+from xiaoguan.org.models import User
+from xiaoguan.org.scope import scope_q, visible
 
 
 def delegations_in_force(*, on: datetime.date | None = None) -> QuerySet[Delegation]:
@@ -189,3 +190,25 @@ def chain_id_for_step(*, step_id: int) -> int:
     if chain_id is None:
         raise ApprovalNotFound()
     return chain_id
+
+
+def delegate_candidates(*, user: Any) -> QuerySet[User]:
+    """Whom one may delegate to: active colleagues in one's data scope and one's own managers
+    (out of scope stays invisible, R-ORG-1)."""
+    managers: list[int] = []
+    current = user
+    while (
+        current is not None
+        and current.manager_id
+        and current.manager_id not in managers
+        and len(managers) < 10
+    ):
+        managers.append(current.manager_id)
+        current = User.objects.filter(pk=current.manager_id).only("pk", "manager_id").first()
+    in_scope = visible(User.objects.all(), user).values("pk")
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=in_scope) | Q(pk__in=managers))
+        .exclude(pk=user.pk)
+        .order_by("username")
+    )

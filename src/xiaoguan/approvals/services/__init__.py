@@ -2,6 +2,7 @@
 configuration (``chains``), delegations (``delegations``). Import from here."""
 
 from xiaoguan.approvals.services.chains import (
+    approval_chain_create,
     chain_create,
     chain_update,
     step_add,
@@ -17,6 +18,7 @@ from xiaoguan.approvals.services.requests import (
 )
 
 __all__ = [
+    "approval_chain_create",
     "approval_decide",
     "approval_request_cancel",
     "approval_request_create",

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.approvals.enums import ApproverRule, Decision, StepMode
 from xiaoguan.approvals.registries import document_type_choices
+from xiaoguan.approvals.selectors import delegate_candidates
 from xiaoguan.core.errors import ApplicationError
-from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.forms import BootstrapForm, BootstrapFormMixin
 from xiaoguan.org.models import Department, Role, User
 
 
@@ -83,12 +84,20 @@ class StepForm(BootstrapForm):
     )
 
 
-class DelegationForm(BootstrapForm):
-    to_user = forms.ModelChoiceField(
-        label=_("Delegate"), queryset=User.objects.filter(is_active=True).order_by("username")
-    )
+class _DelegationFields(forms.Form):
+    to_user = forms.ModelChoiceField(label=_("Delegate"), queryset=User.objects.none())
     start_date = forms.DateField(label=_("From"), widget=DateInput, initial=timezone.localdate)
     end_date = forms.DateField(label=_("Until"), widget=DateInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Runs before BootstrapFormMixin validates: the choices are the user's candidates.
+        if user is not None:
+            self.fields["to_user"].queryset = delegate_candidates(user=user)
+
+
+class DelegationForm(BootstrapFormMixin, _DelegationFields):
+    pass
 
 
 def apply_error(form: forms.Form, exc: ApplicationError) -> None:

@@ -300,7 +300,7 @@ def step_move(request: HttpRequest, step_id: int) -> HttpResponse:
 
 @require_right("approvals.use")
 def delegations(request: HttpRequest) -> HttpResponse:
-    form = DelegationForm(request.POST or None)
+    form = DelegationForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -28,10 +28,6 @@ class DecisionForm(BootstrapForm):
     )
 
 
-# core's BootstrapFormMixin reads ``self.errors`` in ``__init__`` (validating a bound form at
-# once), so choices and querysets are declared on the fields, not adjusted after __init__.
-
-
 class ChainCreateForm(BootstrapForm):
     doc_type = forms.ChoiceField(label=_("Document type"), choices=document_type_choices)
     name = forms.CharField(label=_("Name"), max_length=100)

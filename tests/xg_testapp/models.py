@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from xiaoguan.core.documents import Document
 from xiaoguan.org.models import Owned
@@ -28,6 +29,7 @@ class Expense(Owned, Document):
     status = models.CharField(
         max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.DRAFT
     )
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.title

@@ -232,7 +232,9 @@ def test_delegations_page(company, login, outsider):
         assert response.status_code == 422
     assert Delegation.objects.count() == 0
     # when delegating to one's own manager
-    response = client.post(reverse("approvals:delegations"), {"to_user": company.director.pk, **period})
+    response = client.post(
+        reverse("approvals:delegations"), {"to_user": company.director.pk, **period}
+    )
     assert response.status_code == 302
     delegation = Delegation.objects.get()
     assert (delegation.from_user, delegation.to_user) == (company.mgr_east, company.director)

@@ -22,6 +22,7 @@ from xiaoguan.approvals.web.forms import (
     apply_error,
 )
 from xiaoguan.core.errors import ApplicationError, NotFound
+from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 
 TABS = ("waiting", "submitted", "done")
@@ -212,6 +213,7 @@ def _chain_page(
             "chain_form": chain_form
             or ChainForm(initial={"name": chain.name, "is_active": chain.is_active}),
             "step_form": step_form or StepForm(),
+            "history": history_rows(chain),
         },
         status=status,
     )

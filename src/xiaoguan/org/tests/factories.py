@@ -12,7 +12,9 @@ def department_create(
     if parent is None:
         return Department.objects.add_root(instance=Department(name=name, code=code, kind=kind))
     parent.refresh_from_db()
-    return Department.objects.add_child(parent, instance=Department(name=name, code=code, kind=kind))
+    return Department.objects.add_child(
+        parent, instance=Department(name=name, code=code, kind=kind)
+    )
 
 
 class RoleFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoguan.core.errors import ApplicationError
+from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.org import selectors, services
 from xiaoguan.org.models import ApiToken, Department, Handover, Role, User
@@ -133,7 +133,11 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
             messages.success(request, _("Department saved."))
             return redirect("org:tree")
     department.refresh_from_db()
-    return render(request, "org/department_form.html", {"form": form, "department": department})
+    return render(
+        request,
+        "org/department_form.html",
+        {"form": form, "department": department, "history": history_rows(department)},
+    )
 
 
 @require_right("org.manage")
@@ -210,26 +214,6 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _history_rows(employee: User, limit: int = 30) -> list[dict[str, Any]]:
-    """Each history row with what changed since the one before (field labels translated)."""
-    records = list(selectors.employee_history(employee=employee)[: limit + 1])
-    rows = []
-    for newer, older in zip(records, [*records[1:], None], strict=False):
-        if len(rows) == limit:
-            break
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, excluded_fields=["history"])
-            for change in delta.changes:
-                try:
-                    label = User._meta.get_field(change.field).verbose_name
-                except FieldDoesNotExist:  # a field removed since: show its name
-                    label = change.field
-                changes.append({"field": label, "old": change.old, "new": change.new})
-        rows.append({"record": newer, "changes": changes})
-    return rows
-
-
 @require_right("org.view")
 def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
     employee = _employee(request, employee_id)
@@ -240,7 +224,7 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
         "roles": employee.roles.all(),
     }
     if can_manage:
-        context["history"] = _history_rows(employee)
+        context["history"] = history_rows(employee)
         context["handovers"] = selectors.employee_handovers(employee=employee)
     return render(request, "org/employee_detail.html", context)
 
@@ -427,7 +411,12 @@ def _role_form_context(form: RoleForm, role: Role | None) -> dict[str, Any]:
         (group, [{"code": r.code, "label": r.label, "checked": r.code in selected} for r in rights])
         for group, rights in selectors.rights_grouped()
     ]
-    return {"form": form, "role": role, "groups": groups}
+    return {
+        "form": form,
+        "role": role,
+        "groups": groups,
+        "history": history_rows(role) if role else [],
+    }
 
 
 @require_right("org.manage")

@@ -13,7 +13,8 @@ Rules (per user and key):
 - the first request still running: 409 ``idempotency_request_in_progress``;
 - only successful answers (status < 400) are kept: after a refusal or an error the key is
   released, so the client may retry once it has fixed the cause;
-- records older than 24 hours are purged by a periodic job (``core.tasks``).
+- records older than 24 hours are purged by a periodic job (``core.tasks``);
+- a record left in flight by a process that died is taken over after two minutes.
 
 The key is claimed with a committed insert on a unique (user, key) constraint before the
 operation runs, so two concurrent duplicates cannot both run it.
@@ -40,6 +41,8 @@ from xiaoguan.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 RETENTION = timedelta(hours=24)
+# An in-flight record this old belongs to a request whose process died: it is taken over.
+ABANDONED_AFTER = timedelta(minutes=2)
 _KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,200}$")  # visible ASCII, 1-200 characters
 _REQUEST_ATTR = "_xg_idempotency_record"
 
@@ -105,7 +108,9 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-def _claim(request: HttpRequest, *, user_id: int, key: str) -> IdempotencyRecord | HttpResponse:
+def _claim(
+    request: HttpRequest, *, user_id: int, key: str, retry: bool = True
+) -> IdempotencyRecord | HttpResponse:
     """Insert the in-flight record, or answer from the one that exists."""
     fingerprint = _fingerprint(request)
     try:
@@ -125,6 +130,10 @@ def _claim(request: HttpRequest, *, user_id: int, key: str) -> IdempotencyRecord
     if existing.body_hash != fingerprint:
         raise IdempotencyKeyReused()
     if existing.status_code is None:
+        abandoned = existing.created_at < timezone.now() - ABANDONED_AFTER
+        if abandoned and retry:
+            IdempotencyRecord.objects.filter(pk=existing.pk, status_code__isnull=True).delete()
+            return _claim(request, user_id=user_id, key=key, retry=False)
         raise IdempotentRequestInProgress()
     return _replay(existing)
 

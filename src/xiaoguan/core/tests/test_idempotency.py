@@ -96,6 +96,22 @@ def test_a_duplicate_while_the_first_is_in_flight_gets_409(client):
     assert calls == [5]
 
 
+def test_a_request_abandoned_in_flight_is_taken_over_after_two_minutes(client):
+    # given: the first request claimed the key, then its process died three minutes ago
+    c, user = client
+    body = {"amount": 5}
+    post(c, user, body, key="k-1")
+    IdempotencyRecord.objects.filter(key="k-1").update(
+        status_code=None, response_body=None, created_at=timezone.now() - timedelta(minutes=3)
+    )
+    # when the client retries
+    response = post(c, user, body, key="k-1")
+    # then it runs and its answer is kept
+    assert response.status_code == 201
+    assert calls == [5, 5]
+    assert IdempotencyRecord.objects.get(key="k-1").status_code == 201
+
+
 def test_keys_are_per_user(client, company):
     # given
     c, user = client

@@ -104,7 +104,7 @@ def xlsx_response(
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows.iterator() if hasattr(rows, "iterator") else rows:
+    for row in rows.iterator(chunk_size=2000) if hasattr(rows, "iterator") else rows:
         sheet.append([_cell(sheet, _get(row, accessor)) for _title, accessor in columns])
         count += 1
     # A spooled file keeps small exports in memory and large ones on disk.

@@ -79,7 +79,7 @@ class EmployeeManager(UserManager):
 class User(AbstractUser):
     """An employee (员工) and the login account."""
 
-    full_name = models.CharField(_("name"), max_length=100, blank=True)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
     employee_no = models.CharField(_("employee number"), max_length=32, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

@@ -101,7 +101,10 @@ class Migration(migrations.Migration):
                         default=django.utils.timezone.now, verbose_name="date joined"
                     ),
                 ),
-                ("full_name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="full name"),
+                ),
                 (
                     "employee_no",
                     models.CharField(blank=True, max_length=32, verbose_name="employee number"),
@@ -499,7 +502,10 @@ class Migration(migrations.Migration):
                         default=django.utils.timezone.now, verbose_name="date joined"
                     ),
                 ),
-                ("full_name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="full name"),
+                ),
                 (
                     "employee_no",
                     models.CharField(blank=True, max_length=32, verbose_name="employee number"),

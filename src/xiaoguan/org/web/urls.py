@@ -20,6 +20,7 @@ urlpatterns = [
         name="department_reactivate",
     ),
     path("employees/", views.employee_list, name="employees"),
+    path("employees/export/", views.employee_export, name="employee_export"),
     path("employees/new/", views.employee_create, name="employee_create"),
     path("employees/<int:employee_id>/", views.employee_detail, name="employee_detail"),
     path("employees/<int:employee_id>/edit/", views.employee_edit, name="employee_edit"),

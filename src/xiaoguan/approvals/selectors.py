@@ -51,12 +51,12 @@ def delegate_ids(*, user_ids: list[int], on: datetime.date | None = None) -> dic
 
 
 def task_actionable_q(*, user: Any) -> Q:
-    """Pending tasks of the current stage of a pending request that ``user`` may decide."""
-    approvers = [user.pk, *delegator_ids(user=user)]
-    return Q(
-        status=TaskStatus.PENDING,
-        request__status=RequestStatus.PENDING,
-        approver_id__in=approvers,
+    """Pending tasks of the current stage of a pending request that ``user`` may decide:
+    their own and those of the people they stand in for today (one query, no round trip
+    for the delegations)."""
+    standing_in_for = delegations_in_force().filter(to_user=user).values("from_user_id")
+    return Q(status=TaskStatus.PENDING, request__status=RequestStatus.PENDING) & (
+        Q(approver_id=user.pk) | Q(approver_id__in=standing_in_for)
     )
 
 

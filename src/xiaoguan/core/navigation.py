@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.urls import reverse
@@ -27,13 +28,19 @@ def register(item: NavItem) -> NavItem:
     return item
 
 
+@cache
+def _url(url_name: str) -> str:
+    """Sidebar addresses do not depend on the request; resolve each once per process."""
+    return reverse(url_name)
+
+
 def items_for(user, path: str = "") -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
     out = []
     for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
         if item.right is None or user.has_right(item.right):
-            url = reverse(item.url_name)
+            url = _url(item.url_name)
             out.append(
                 {
                     "key": item.key,

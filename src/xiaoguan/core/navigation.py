@@ -35,22 +35,26 @@ def _url(url_name: str) -> str:
 
 
 def items_for(user, path: str = "") -> list[dict[str, Any]]:
+    """The sidebar entries the user may use; the one whose address is the longest prefix of
+    the current path is marked active (``/org/employees/`` is Employees, not the org tree)."""
     if user is None or not user.is_authenticated:
         return []
     out = []
     for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
         if item.right is None or user.has_right(item.right):
-            url = _url(item.url_name)
             out.append(
                 {
                     "key": item.key,
                     "label": item.label,
-                    "url": url,
+                    "url": _url(item.url_name),
                     "icon": item.icon,
                     "section": item.section,
-                    "active": bool(path) and path.startswith(url),
+                    "active": False,
                 }
             )
+    matches = [entry for entry in out if path and path.startswith(entry["url"])]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xiaoguan.core.web.forms import BootstrapForm, BootstrapModelForm
 from xiaoguan.org import selectors
@@ -156,6 +157,10 @@ class EmployeeFilterForm(forms.Form):
     department = forms.IntegerField(required=False, label=_("department"))
     active = forms.ChoiceField(
         required=False,
-        choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))],
+        choices=[
+            ("active", pgettext_lazy("employee", "Active")),
+            ("inactive", pgettext_lazy("employee", "Inactive")),
+            ("all", _("All")),
+        ],
         label=_("status"),
     )

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
+
 Callback = Callable[..., Any]
 
 
@@ -43,7 +45,7 @@ def _no_url(_subject: Any) -> str:
 class DocumentType:
     code: str
     label: Any
-    model: type
+    model: type[models.Model]
     get_title: Callable[[Any], str] = str
     get_amount: Callable[[Any], Decimal | None] = _none
     get_discount: Callable[[Any], Decimal | None] = _none  # percent, e.g. Decimal("12.5")

@@ -31,11 +31,11 @@ def _m2m_ids(value: Any, field: models.Field) -> list[Any]:
 def history_rows(obj: models.Model, *, limit: int = 30) -> list[dict[str, Any]]:
     """The newest ``limit`` changes of ``obj``, each with what changed since the one before."""
     model = type(obj)
+    # simple-history adds the ``history`` manager at runtime; the stubs cannot see it.
+    history = obj.history  # type: ignore[attr-defined]
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )  # type: ignore[attr-defined]
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     raw_rows: list[tuple[Any, list[tuple[str, Any, Any]]]] = []
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     for newer, older in zip(records, [*records[1:], None], strict=False):

@@ -25,7 +25,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = rid
+        # Read back with getattr (core.audit); HttpRequest declares no such attribute.
+        request.request_id = rid  # type: ignore[attr-defined]
         token = _request_id.set(rid)
         try:
             response = self.get_response(request)

@@ -179,7 +179,7 @@ def policy_set(
     obj.value = r.to_json(parsed)
     obj.updated_by = actor
     obj.reason = reason[:300]
-    obj._change_reason = reason[:100] or None
+    obj._change_reason = reason[:100] or None  # type: ignore[attr-defined]  # simple-history
     obj.save()
     audit_event_record(
         kind=AuditKind.POLICY_CHANGED,

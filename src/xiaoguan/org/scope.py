@@ -9,12 +9,16 @@ with :func:`register`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from xiaoguan.org.enums import DataScope
+
+if TYPE_CHECKING:
+    from xiaoguan.org.models import Owned
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ def spec_for(model: type[models.Model]) -> ScopeSpec:
     raise LookupError(f"{model._meta.label} is not scoped; register it in org.scope")
 
 
-def owned_models() -> list[type[models.Model]]:
+def owned_models() -> list[type[Owned]]:
     """Every concrete model that inherits Owned: what handover moves."""
     from xiaoguan.org.models import Owned
 

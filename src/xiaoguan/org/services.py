@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import bulk_update_with_history, get_history_manager_for_model
@@ -561,7 +562,7 @@ def api_token_create(*, user: User, name: str, days: int | None = None) -> tuple
         raise PermissionDenied()
     name = name.strip()
     if not name:
-        msg = _("Give the token a name.")
+        msg: str | Promise = _("Give the token a name.")
         raise TokenInvalid(msg, fields={"name": msg})
     days = settings.XG_API_TOKEN_DAYS if days is None else days
     if not 1 <= days <= TOKEN_MAX_DAYS:

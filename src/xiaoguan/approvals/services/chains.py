@@ -19,7 +19,7 @@ from xiaoguan.approvals.services.resolution import step_resolvable_today
 from xiaoguan.org.models import Department, Role, User
 
 # Which optional field each rule needs; the others must stay empty.
-RULE_FIELD = {
+RULE_FIELD: dict[str, str] = {
     ApproverRule.DEPARTMENT_HEAD: "department",
     ApproverRule.ROLE: "role",
     ApproverRule.EMPLOYEE: "employee",
@@ -70,7 +70,7 @@ def chain_create(*, actor: User, doc_type: str, name: str) -> ApprovalChain:
     if not name:
         raise ChainInvalid(fields={"name": _("This field is required.")})
     chain = ApprovalChain(doc_type=doc_type, name=name[:100], is_active=False)
-    chain._change_reason = f"created by {actor.get_username()}"
+    chain._change_reason = f"created by {actor.get_username()}"  # type: ignore[attr-defined]  # simple-history
     chain.save()
     return chain
 
@@ -105,7 +105,7 @@ def _validate_step(step: ApprovalStep) -> None:
             errors[field] = _("Required for this approver rule.")
         elif field != needed and value is not None:
             errors[field] = _("Only for the rule “%(rule)s”; leave it empty.") % {
-                "rule": rule.label
+                "rule": ApproverRule(rule).label
             }
     if step.rule == ApproverRule.MANAGER_LEVELS and not 1 <= step.levels <= 10:
         errors["levels"] = _("Between 1 and 10 levels.")

@@ -31,6 +31,7 @@ def delegation_create(
         errors["end_date"] = _("The end date is in the past.")
     if errors:
         raise DelegationInvalid(fields=errors)
+    assert to_user is not None  # an empty choice is among the errors above
     # Lock the actor's row so that two delegations cannot be created side by side.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     overlapping = Delegation.objects.filter(

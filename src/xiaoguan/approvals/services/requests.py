@@ -196,17 +196,18 @@ def _finish(request: ApprovalRequest, *, status: str, actor: User, decision: str
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at", "updated_at"])
     dtype = _doc_type(request.doc_type)
-    callback = {
+    callbacks: dict[str, registries.Callback | None] = {
         RequestStatus.APPROVED: dtype.on_approved,
         RequestStatus.REJECTED: dtype.on_rejected,
         RequestStatus.RETURNED: dtype.on_returned,
         RequestStatus.CANCELLED: dtype.on_cancelled,
-    }.get(status)
+    }
+    callback = callbacks.get(status)
     if callback is not None:
         callback(subject=_subject_of(request), request=request, actor=actor)
     if status == RequestStatus.CANCELLED:
         return
-    titles = {
+    titles: dict[str, str] = {
         RequestStatus.APPROVED: _("Approved: %(title)s"),
         RequestStatus.REJECTED: _("Rejected: %(title)s"),
         RequestStatus.RETURNED: _("Returned for changes: %(title)s"),
@@ -329,7 +330,7 @@ def approvals_handover(
     the successor (or the successor's manager where the successor is the requester)."""
     moved = 0
     # Lock every pending request in one order (by id) before touching its tasks or plan.
-    pending = (
+    pending_qs = (
         ApprovalRequest.objects.select_for_update()
         .filter(status=RequestStatus.PENDING)
         .order_by("pk")
@@ -339,7 +340,7 @@ def approvals_handover(
             approver=from_employee, status=TaskStatus.PENDING, request__status=RequestStatus.PENDING
         ).values_list("request_id", flat=True)
     )
-    pending = list(pending)
+    pending = list(pending_qs)
     for request in (r for r in pending if r.pk in with_tasks):
         excluded = {request.requested_by_id, request.owner_id}
         target = to_employee

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,8 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         "core/policy.html",
         {
             "sections": selectors.policy_sections(),
-            "can_manage": request.user.has_right("policy.manage"),
+            # require_right has already signed the user in; the check narrows the type.
+            "can_manage": request.user.is_authenticated and request.user.has_right("policy.manage"),
             "printed_at": timezone.now(),
         },
     )
@@ -46,7 +48,8 @@ def policy_rule(request: HttpRequest, key: str) -> HttpResponse:
         {
             "row": row,
             "history": selectors.policy_history(key=key),
-            "can_manage": request.user.has_right("policy.manage"),
+            # require_right has already signed the user in; the check narrows the type.
+            "can_manage": request.user.is_authenticated and request.user.has_right("policy.manage"),
         },
     )
 
@@ -91,7 +94,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_right("audit.view")
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     filters = form.filters()
     kinds = dict(AuditKind.choices)

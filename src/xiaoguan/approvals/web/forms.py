@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from xiaoguan.approvals.enums import ApproverRule, Decision, StepMode
 from xiaoguan.approvals.registries import document_type_choices
 from xiaoguan.approvals.selectors import delegate_candidates
-from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.forms import BootstrapForm, BootstrapFormMixin
 from xiaoguan.org.models import Department, Role, User
 
@@ -94,14 +93,3 @@ class _DelegationFields(forms.Form):
 
 class DelegationForm(BootstrapFormMixin, _DelegationFields):
     pass
-
-
-def apply_error(form: forms.Form, exc: ApplicationError) -> None:
-    """A service's refusal shown on the form: field by field, else at the top."""
-    placed = False
-    for name, message in exc.fields.items():
-        if name in form.fields:
-            form.add_error(name, message)
-            placed = True
-    if not placed or not exc.fields:
-        form.add_error(None, str(exc.message))

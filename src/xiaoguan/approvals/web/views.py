@@ -19,11 +19,11 @@ from xiaoguan.approvals.web.forms import (
     DecisionForm,
     DelegationForm,
     StepForm,
-    apply_error,
 )
 from xiaoguan.core.errors import ApplicationError, NotFound
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.forms import form_apply_error
 
 TABS = ("waiting", "submitted", "done")
 PAGE_SIZE = 25
@@ -128,7 +128,7 @@ def decide(request: HttpRequest, task_id: int) -> HttpResponse:
             )
         except ApplicationError as exc:
             _not_found_guard(exc)
-            apply_error(form, exc)
+            form_apply_error(form, exc)
         else:
             if not request.htmx:
                 messages.success(request, _("Your decision is recorded."))
@@ -187,7 +187,7 @@ def chain_create(request: HttpRequest) -> HttpResponse:
                 name=form.cleaned_data["name"],
             )
         except ApplicationError as exc:
-            apply_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("The chain is created; add its steps, then activate it."))
             return redirect("approvals:chain_edit", chain_id=chain.pk)
@@ -234,7 +234,7 @@ def chain_edit(request: HttpRequest, chain_id: int) -> HttpResponse:
             )
         except ApplicationError as exc:
             _not_found_guard(exc)
-            apply_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("The chain is saved."))
             return redirect("approvals:chain_edit", chain_id=chain_id)
@@ -263,7 +263,7 @@ def step_add(request: HttpRequest, chain_id: int) -> HttpResponse:
             )
         except ApplicationError as exc:
             _not_found_guard(exc)
-            apply_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("The step is added."))
             return redirect("approvals:chain_edit", chain_id=chain_id)
@@ -309,7 +309,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
             try:
                 services.delegation_create(actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                apply_error(form, exc)
+                form_apply_error(form, exc)
             else:
                 messages.success(request, _("The delegation is in place."))
                 return redirect("approvals:delegations")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoguan.core.errors import ApplicationError
+
 
 class BootstrapFormMixin:
     """Gives widgets Bootstrap classes and marks invalid fields once the form is cleaned.
@@ -36,6 +38,20 @@ class BootstrapFormMixin:
             field.widget.attrs["class"] = (
                 field.widget.attrs.get("class", "") + " is-invalid"
             ).strip()
+
+
+def form_apply_error(form: forms.Form, exc: ApplicationError) -> None:
+    """A service's refusal shown on the form: next to the fields it names, else at the top."""
+    placed = False
+    for name, msgs in exc.fields.items():
+        if name in form.fields:
+            for msg in msgs if isinstance(msgs, list | tuple) else [msgs]:
+                form.add_error(name, str(msg))
+            if isinstance(form, BootstrapFormMixin):
+                form.mark_invalid(name)
+            placed = True
+    if not placed:
+        form.add_error(None, str(exc.message))
 
 
 class BootstrapForm(BootstrapFormMixin, forms.Form):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.org import selectors, services
 from xiaoguan.org.models import ApiToken, Department, Handover, Role, User
@@ -31,20 +31,6 @@ from xiaoguan.org.web.forms import (
 )
 
 PAGE_SIZE = 25
-
-
-def _form_error(form: forms.Form, exc: ApplicationError) -> None:
-    """Show a refusal next to the fields it names, else above the form."""
-    placed = False
-    for name, msgs in exc.fields.items():
-        if name in form.fields:
-            for msg in msgs if isinstance(msgs, list | tuple) else [msgs]:
-                form.add_error(name, str(msg))
-            if hasattr(form, "mark_invalid"):
-                form.mark_invalid(name)
-            placed = True
-    if not placed:
-        form.add_error(None, str(exc.message))
 
 
 def _department(request: HttpRequest, department_id: int) -> Department:
@@ -104,7 +90,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
                 head=data["head"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Department created."))
             return redirect("org:tree")
@@ -129,7 +115,7 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
                 head=data["head"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Department saved."))
             return redirect("org:tree")
@@ -153,7 +139,7 @@ def department_move(request: HttpRequest, department_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Department moved."))
             return redirect("org:tree")
@@ -291,7 +277,7 @@ def employee_create(request: HttpRequest) -> HttpResponse:
                 employee_no=data["employee_no"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Employee created."))
             if generated:
@@ -326,7 +312,7 @@ def employee_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
                 roles=data["roles"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Employee saved."))
             return redirect("org:employee_detail", employee_id=employee.pk)
@@ -346,7 +332,7 @@ def employee_password(request: HttpRequest, employee_id: int) -> HttpResponse:
                 password=form.cleaned_data["password"] or None,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Password set."))
             if generated:
@@ -391,7 +377,7 @@ def employee_handover(request: HttpRequest, employee_id: int) -> HttpResponse:
                     note=data["note"],
                 )
             except ApplicationError as exc:
-                _form_error(form, exc)
+                form_apply_error(form, exc)
             else:
                 messages.success(request, _("Handover done."))
                 return redirect("org:handover_detail", handover_id=handover.pk)
@@ -468,7 +454,7 @@ def role_create(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Role created."))
             return redirect("org:roles")
@@ -497,7 +483,7 @@ def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
                 description=data["description"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             messages.success(request, _("Role saved."))
             return redirect("org:roles")
@@ -519,7 +505,7 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
                 user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_apply_error(form, exc)
         else:
             form = TokenForm(initial={"days": settings.XG_API_TOKEN_DAYS})
     response = render(

@@ -195,6 +195,15 @@ def cmd_serve(argv: list[str]) -> int:
     _django_setup()
     from django.conf import settings
 
+    if settings.PRODUCTION:
+        # Refuse to start with a missing secret key or host list (xiaoguan.E001/E002).
+        from django.core.management.base import SystemCheckError
+
+        try:
+            _manage("check", deploy=True, fail_level="ERROR")
+        except SystemCheckError as exc:
+            print(f"xiaoguan serve: not started.\n{exc}", file=sys.stderr)
+            return 2
     if not args.no_migrate:
         _manage("migrate", "--no-input", verbosity=0)
     if settings.PRODUCTION:

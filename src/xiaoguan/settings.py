@@ -45,8 +45,10 @@ def _generated_secret_key() -> str:
 
 
 if PRODUCTION:
-    SECRET_KEY = env.str("SECRET_KEY")
-    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    # Missing values are reported by the deploy check xiaoguan.E001/E002, which
+    # `xiaoguan serve` runs before it starts (tools such as makemigrations need neither).
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="") or _generated_secret_key()
     ALLOWED_HOSTS = env.list(

@@ -316,6 +316,27 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     assert "System check identified no issues" in out.stdout
 
 
+def test_production_refuses_to_serve_without_a_secret_key_or_host_names(tmp_path):
+    # given production settings with neither SECRET_KEY nor ALLOWED_HOSTS
+    env = {
+        k: v
+        for k, v in _production_env(tmp_path).items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS")
+    }
+    # when the server is started
+    out = subprocess.run(
+        [sys.executable, "-m", "xiaoguan.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    # then it stops before serving, naming both
+    assert out.returncode == 2
+    assert "xiaoguan.E001" in out.stderr and "xiaoguan.E002" in out.stderr
+
+
 def test_production_uses_hsts_and_secure_host_cookies(tmp_path):
     values = _settings_in(
         _production_env(tmp_path),

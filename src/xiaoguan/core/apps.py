@@ -8,9 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from xiaoguan.core import audit, policy, tasks, web
+        from xiaoguan.core import audit, checks, policy, tasks, web
 
         audit.connect_auth_signals()
         policy.register_core_policies()
         web.register_navigation()
-        del tasks  # imported for its periodic-job registrations
+        del tasks, checks  # imported for their registrations (periodic jobs, system checks)

@@ -2,6 +2,7 @@
 
 from xiaoguan.approvals.api.routes import router as approvals_router
 from xiaoguan.core.api import build_api
+from xiaoguan.customers.api.routes import router as customers_router
 from xiaoguan.org.api.auth import api_auth
 from xiaoguan.org.api.routes import router as org_router
 
@@ -14,3 +15,4 @@ api = build_api(
 )
 api.add_router("/org", org_router)
 api.add_router("/approvals", approvals_router)
+api.add_router("/customers", customers_router)

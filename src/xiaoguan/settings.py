@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "xiaoguan.core",
     "xiaoguan.org",
     "xiaoguan.approvals",
+    "xiaoguan.customers",
 ]
 EXTRA_APPS = env.list("XG_EXTRA_APPS", default=[])
 if TESTING:

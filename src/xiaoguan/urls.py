@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("xiaoguan.core.web.urls")),
     path("org/", include("xiaoguan.org.web.urls")),
     path("approvals/", include("xiaoguan.approvals.web.urls")),
+    path("customers/", include("xiaoguan.customers.web.urls")),
     path("api/v1/", api.urls),
 ]
 

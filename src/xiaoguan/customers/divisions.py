@@ -128,3 +128,14 @@ def full_address(
 def _is_grouping(city: Division) -> bool:
     """A city-level entry that is only a grouping of counties, not a city to name."""
     return city.parent in MUNICIPALITIES or city.name.endswith("直辖县级行政区划")
+
+
+def picker_choices(
+    province: str | None, city: str | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """The options of the three selects for a (possibly submitted) province and city: all
+    provinces, the cities of ``province`` and the districts of ``city`` when ``city`` belongs to
+    ``province`` (empty lists otherwise). Forms prepend their own blank choice."""
+    cities = children(province) if province and is_valid_path(province, "", "") else []
+    districts = children(city) if city and is_valid_path(province, city, "") else []
+    return province_choices(), cities, districts

@@ -199,3 +199,33 @@ def test_view_refuses_anonymous_and_post(company):
     # then
     assert anonymous_response.status_code == 302
     assert post_response.status_code == 405
+
+
+def test_picker_choices_follow_the_chosen_path():
+    # given / when
+    provinces, cities, districts = divisions.picker_choices("330000", "330100")
+    # then
+    assert provinces == divisions.province_choices()
+    assert cities == divisions.children("330000")
+    assert districts == divisions.children("330100")
+
+
+@pytest.mark.parametrize(
+    ("province", "city", "expected_cities", "expected_districts"),
+    [
+        ("", "", 0, 0),
+        (None, None, 0, 0),
+        ("330000", "", 11, 0),
+        ("330000", "310100", 11, 0),  # a city of another province has no districts here
+        ("330100", "330106", 0, 0),  # not a province
+        ("999999", "", 0, 0),
+    ],
+)
+def test_picker_choices_for_partial_or_bad_paths(
+    province, city, expected_cities, expected_districts
+):
+    # given / when
+    _, cities, districts = divisions.picker_choices(province, city)
+    # then
+    assert len(cities) == expected_cities
+    assert len(districts) == expected_districts

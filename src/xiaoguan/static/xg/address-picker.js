@@ -6,7 +6,8 @@
 //     <select name="district" data-xg-division="district">…</select>
 //   </div>
 // Choosing a province loads its cities (GET url?parent=<code>, <option> elements) and empties
-// the district; choosing a city loads its districts. Without this script the selects still
+// the district; choosing a city loads its districts. Each select keeps its own first, blank
+// option (rendered by the page, in the page's language). Without this script the selects still
 // submit and the server checks the path.
 (function () {
   "use strict";
@@ -63,7 +64,11 @@
         }
         var holder = document.createElement("select");
         holder.innerHTML = html;
-        select.replaceChildren.apply(select, Array.prototype.slice.call(holder.options));
+        // keep the page's own blank option (its language), then the answer's real options
+        var options = Array.prototype.filter.call(holder.options, function (option) {
+          return option.value !== "";
+        });
+        select.replaceChildren.apply(select, [blankOption(select)].concat(options));
         select.value = "";
         select.dispatchEvent(new Event("xg:divisions-loaded", { bubbles: true }));
       })

@@ -6,3 +6,35 @@ class CustomersConfig(AppConfig):
     name = "xiaoguan.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from xiaoguan.customers.models import Contact
+        from xiaoguan.org import rights, scope
+
+        group = _("Customers")
+        rights.register(
+            rights.Right(
+                "customers.view",
+                _("See customers and their contacts"),
+                group,
+                (
+                    "management",
+                    "sales_director",
+                    "sales_manager",
+                    "sales_rep",
+                    "sales_assistant",
+                    "finance",
+                    "after_sales",
+                    "legal",
+                ),
+            )
+        )
+        rights.register(
+            rights.Right(
+                "customers.edit",
+                _("Add and edit customers and contacts"),
+                group,
+                ("management", "sales_director", "sales_manager", "sales_rep", "sales_assistant"),
+            )
+        )
+        scope.register(Contact, owner="customer__owner", department="customer__department")

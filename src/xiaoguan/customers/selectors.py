@@ -1,0 +1,162 @@
+"""Reads of the customer database, always through the data scope (R-ORG-1)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xiaoguan.customers.models import Contact, Customer, Tag
+from xiaoguan.customers.normalise import (
+    normalise_credit_code,
+    normalise_name,
+    normalise_phone,
+)
+from xiaoguan.org.models import User
+from xiaoguan.org.scope import visible
+
+# Sort keys a list may ask for; anything else falls back to the name.
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name_normalized", "pk"),
+    "-name": ("-name_normalized", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "class": ("customer_class", "name_normalized", "pk"),
+    "-class": ("-customer_class", "name_normalized", "pk"),
+    "last_contact": ("last_contact_at", "pk"),
+    "-last_contact": ("-last_contact_at", "-pk"),
+}
+DEFAULT_SORT = "name"
+_PHONE_LIKE = re.compile(r"^[\d\s+\-()]+$")
+FILTER_KEYS = (
+    "customer_class",
+    "grade",
+    "owner",
+    "province",
+    "source",
+    "industry",
+    "tag",
+    "active",
+)
+
+
+def _base(user: User) -> QuerySet[Customer]:
+    return visible(Customer.objects.all(), user)
+
+
+def customer_list(
+    *,
+    user: User,
+    q: str = "",
+    filters: dict[str, Any] | None = None,
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Customer]:
+    """The customers the user may see: searched by name (also the normalised name), phone or
+    credit code; filtered by the allow-listed keys of ``FILTER_KEYS``; sorted by ``SORTS``.
+
+    ``filters["active"]`` is "active" (the default), "inactive" or "all"; ``owner`` counts
+    only when the owner is someone the user may see."""
+    filters = filters or {}
+    qs = _base(user)
+    active = filters.get("active") or "active"
+    if active == "active":
+        qs = qs.filter(is_active=True)
+    elif active == "inactive":
+        qs = qs.filter(is_active=False)
+    q = (q or "").strip()
+    if q:
+        condition = Q(name__icontains=q)
+        name_key = normalise_name(q)
+        if name_key:
+            condition |= Q(name_normalized__icontains=name_key.removesuffix("公司") or name_key)
+        digits = normalise_phone(q)
+        if len(digits) >= 4 and _PHONE_LIKE.match(q):
+            condition |= Q(phone_normalized__contains=digits)
+        code = normalise_credit_code(q)
+        if len(code) >= 6:
+            condition |= Q(credit_code__startswith=code)
+        qs = qs.filter(condition)
+    for key in ("customer_class", "grade", "province", "source", "industry"):
+        value = filters.get(key)
+        if value:
+            qs = qs.filter(**{key: value})
+    owner = filters.get("owner")
+    if owner:
+        owner_id = owner.pk if isinstance(owner, User) else owner
+        if visible(User.objects.filter(pk=owner_id), user).exists():
+            qs = qs.filter(owner_id=owner_id)
+        else:
+            qs = qs.none()
+    tag = filters.get("tag")
+    if tag:
+        qs = qs.filter(tags__pk=tag.pk if isinstance(tag, Tag) else tag)
+    ordering = SORTS.get(sort) or SORTS[DEFAULT_SORT]
+    return qs.select_related("owner", "department").prefetch_related("tags").order_by(*ordering)
+
+
+def customer_get(*, user: User, customer_id: int) -> Customer:
+    """One customer the user may see; otherwise Customer.DoesNotExist (a 404)."""
+    return (
+        _base(user)
+        .select_related("owner", "department")
+        .prefetch_related("tags")
+        .get(pk=customer_id)
+    )
+
+
+def customer_contacts(*, customer: Customer) -> QuerySet[Contact]:
+    """The contacts of a customer already fetched through the scope."""
+    return Contact.objects.filter(customer=customer).order_by("-is_primary", "name", "pk")
+
+
+def contact_get(*, user: User, contact_id: int) -> Contact:
+    """One contact whose customer the user may see; otherwise Contact.DoesNotExist."""
+    return visible(Contact.objects.select_related("customer"), user).get(pk=contact_id)
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    customer: Customer
+    reasons: tuple[str, ...]  # "credit_code", "name", "phone"
+
+
+def customer_duplicates(
+    *,
+    name: str = "",
+    credit_code: str = "",
+    phone: str = "",
+    exclude_pk: int | None = None,
+) -> list[DuplicateMatch]:
+    """Every customer (active or not, whoever owns it) that the given data would duplicate
+    (R-CUS-2): same credit code, same normalised name, or same normalised phone. Unscoped:
+    the caller decides what the user may be told."""
+    condition = Q(pk__in=[])
+    code = normalise_credit_code(credit_code)
+    name_key = normalise_name(name)
+    phone_key = normalise_phone(phone)
+    if code:
+        condition |= Q(credit_code=code)
+    if name_key:
+        condition |= Q(name_normalized=name_key)
+    if phone_key:
+        condition |= Q(phone_normalized=phone_key)
+    qs = Customer.objects.filter(condition).select_related("owner", "department")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    matches = []
+    for customer in qs.order_by("pk")[:50]:
+        reasons = []
+        if code and customer.credit_code == code:
+            reasons.append("credit_code")
+        if name_key and customer.name_normalized == name_key:
+            reasons.append("name")
+        if phone_key and customer.phone_normalized == phone_key:
+            reasons.append("phone")
+        matches.append(DuplicateMatch(customer=customer, reasons=tuple(reasons)))
+    return matches
+
+
+def tag_choices() -> QuerySet[Tag]:
+    return Tag.objects.order_by("name")

@@ -25,6 +25,7 @@ def load_demo_company() -> bool:
             return False
         demo_org = org.build()
         _load_optional("xiaoguan.demo.approvals", demo_org)
+        _load_optional("xiaoguan.demo.customers", demo_org)
     return True
 
 

@@ -8,6 +8,8 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from xiaoguan.core.navigation import NavItem
+        from xiaoguan.core.navigation import register as register_nav
         from xiaoguan.customers.models import Contact
         from xiaoguan.org import rights, scope
 
@@ -38,3 +40,14 @@ class CustomersConfig(AppConfig):
             )
         )
         scope.register(Contact, owner="customer__owner", department="customer__department")
+        register_nav(
+            NavItem(
+                key="customers",
+                label=_("Customers"),
+                url_name="customers:list",
+                icon="building",
+                right="customers.view",
+                order=100,
+                section=_("Customers"),
+            )
+        )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from xiaoguan.customers import divisions
 from xiaoguan.customers.enums import EmployeeBand, Industry, RevenueBand, SourceChannel
 from xiaoguan.customers.errors import ContactInvalid, CustomerDuplicate, CustomerInvalid
 from xiaoguan.customers.models import Contact, Customer, Tag
@@ -107,6 +108,10 @@ def _clean(data: CustomerData) -> CustomerData:
         errors["site_count"] = _("Value out of range.")
     for key in ("province", "city", "district", "street", "referrer"):
         setattr(data, key, (getattr(data, key) or "").strip())
+    if not divisions.is_valid_path(data.province, data.city, data.district):
+        errors["district" if data.district else "city" if data.city else "province"] = _(
+            "Choose the province, city and district from the lists, each inside the one before."
+        )
     data.tags = _tag_names(data.tags)
     if any(len(t) > 30 for t in data.tags):
         errors["tags"] = _("A tag has at most 30 characters.")

@@ -1,3 +1,204 @@
-from ninja import Router
+"""Customer endpoints (R-CUS-1, R-CUS-2): the same scope, rules and messages as the pages.
+Input schemas are allow-lists (never owner or department); a duplicate is a 409 with
+``code: "customer_duplicate"`` and only the matches the caller may see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from xiaoguan.core.errors import PermissionDenied
+from xiaoguan.customers import divisions, selectors, services
+from xiaoguan.customers.models import Contact, Customer
+from xiaoguan.org.models import User
 
 router = Router(tags=["customers"])
+
+
+def _require(request: HttpRequest, right: str) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.has_right(right):
+        raise PermissionDenied()
+    return user
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    credit_code: str
+    province: str
+    city: str
+    district: str
+    street: str
+    address: str
+    phone: str
+    business_scope: str
+    industry: str
+    employee_band: str
+    revenue_band: str
+    equipment_demand: str
+    site_count: int | None
+    source: str
+    referrer: str
+    customer_class: str
+    grade: str
+    tags: list[str]
+    notes: str
+    is_active: bool
+    owner: Ref
+    department: Ref
+    last_contact_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _customer_out(c: Customer) -> CustomerOut:
+    return CustomerOut(
+        id=c.pk,
+        name=c.name,
+        credit_code=c.credit_code,
+        province=c.province,
+        city=c.city,
+        district=c.district,
+        street=c.street,
+        address=divisions.full_address(c.province, c.city, c.district, c.street),
+        phone=c.phone,
+        business_scope=c.business_scope,
+        industry=c.industry,
+        employee_band=c.employee_band,
+        revenue_band=c.revenue_band,
+        equipment_demand=c.equipment_demand,
+        site_count=c.site_count,
+        source=c.source,
+        referrer=c.referrer,
+        customer_class=c.customer_class,
+        grade=c.grade,
+        tags=[t.name for t in c.tags.all()],
+        notes=c.notes,
+        is_active=c.is_active,
+        owner=Ref(id=c.owner_id, name=str(c.owner)),
+        department=Ref(id=c.department_id, name=c.department.name),
+        last_contact_at=c.last_contact_at,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    )
+
+
+class CustomerPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[CustomerOut]
+
+
+class CustomerFilters(Schema):
+    q: str = Field("", max_length=100)
+    customer_class: str = Field("", max_length=1)
+    grade: str = Field("", max_length=1)
+    owner: int | None = None
+    province: str = Field("", max_length=12)
+    source: str = Field("", max_length=20)
+    industry: str = Field("", max_length=20)
+    tag: int | None = None
+    active: str = Field("active", pattern="^(active|inactive|all)$")
+    sort: str = Field(selectors.DEFAULT_SORT, max_length=20)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+@router.get("/", response=CustomerPage, summary="Customers the caller may see (paginated)")
+def customer_list(request, filters: Query[CustomerFilters]):
+    user = _require(request, "customers.view")
+    chosen = {k: getattr(filters, k) for k in selectors.FILTER_KEYS if getattr(filters, k)}
+    sort = filters.sort if filters.sort in selectors.SORTS else selectors.DEFAULT_SORT
+    qs = selectors.customer_list(user=user, q=filters.q, filters=chosen, sort=sort)
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    items = [_customer_out(c) for c in qs[start : start + filters.page_size]]
+    return CustomerPage(count=count, page=filters.page, page_size=filters.page_size, items=items)
+
+
+@router.get("/{customer_id}", response=CustomerOut, summary="One customer")
+def customer_detail(request, customer_id: int):
+    user = _require(request, "customers.view")
+    return _customer_out(selectors.customer_get(user=user, customer_id=customer_id))
+
+
+class CustomerIn(Schema):
+    """What a caller may write: no owner, department, class, grade or dates."""
+
+    name: str = Field(..., max_length=200)
+    credit_code: str = Field("", max_length=30)
+    province: str = Field("", max_length=12)
+    city: str = Field("", max_length=12)
+    district: str = Field("", max_length=12)
+    street: str = Field("", max_length=200)
+    phone: str = Field("", max_length=30)
+    business_scope: str = Field("", max_length=2000)
+    industry: str = Field("", max_length=20)
+    employee_band: str = Field("", max_length=12)
+    revenue_band: str = Field("", max_length=12)
+    equipment_demand: str = Field("", max_length=2000)
+    site_count: int | None = Field(None, ge=0)
+    source: str = Field("", max_length=20)
+    referrer: str = Field("", max_length=100)
+    notes: str = Field("", max_length=5000)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(
+    "/",
+    response={201: CustomerOut},
+    summary="Create a customer owned by the caller (duplicates refused with 409)",
+)
+def customer_create(request, payload: CustomerIn):
+    user = _require(request, "customers.edit")
+    customer = services.customer_create(
+        actor=user, data=services.CustomerData(**payload.model_dump())
+    )
+    return 201, _customer_out(selectors.customer_get(user=user, customer_id=customer.pk))
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    title: str
+    phone: str
+    wechat: str
+    email: str
+    birthday: date | None
+    is_primary: bool
+    notes: str
+
+
+def _contact_out(c: Contact) -> ContactOut:
+    return ContactOut(
+        id=c.pk,
+        name=c.name,
+        title=c.title,
+        phone=c.phone,
+        wechat=c.wechat,
+        email=c.email,
+        birthday=c.birthday,
+        is_primary=c.is_primary,
+        notes=c.notes,
+    )
+
+
+@router.get(
+    "/{customer_id}/contacts", response=list[ContactOut], summary="The contacts of a customer"
+)
+def customer_contacts(request, customer_id: int):
+    user = _require(request, "customers.view")
+    customer = selectors.customer_get(user=user, customer_id=customer_id)
+    return [_contact_out(c) for c in selectors.customer_contacts(customer=customer)]

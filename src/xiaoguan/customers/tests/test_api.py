@@ -1,0 +1,105 @@
+import json
+
+import pytest
+
+from xiaoguan.customers.models import Customer
+from xiaoguan.customers.services import ContactData, contact_create
+from xiaoguan.customers.tests.factories import credit_code, make_customer
+from xiaoguan.org import services as org_services
+
+
+@pytest.fixture
+def api(client):
+    def make(user):
+        _token, raw = org_services.api_token_create(user=user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+        class Api:
+            def get(self, url, **params):
+                return client.get(url, params, **headers)
+
+            def post(self, url, body):
+                return client.post(
+                    url, json.dumps(body), content_type="application/json", **headers
+                )
+
+        return Api()
+
+    return make
+
+
+def test_list_is_scoped_and_filtered(company, api):
+    # given
+    make_customer(company.rep_e1, "甲消防有限公司", source="referral")
+    make_customer(company.rep_e2, "乙消防有限公司", source="dealer")
+    make_customer(company.rep_w1, "丙消防有限公司")
+    # when
+    rep = api(company.rep_e1).get("/api/v1/customers/").json()
+    mgr = api(company.mgr_east).get("/api/v1/customers/", source="dealer").json()
+    # then
+    assert [c["name"] for c in rep["items"]] == ["甲消防有限公司"]
+    assert rep["items"][0]["owner"] == {"id": company.rep_e1.pk, "name": "rep_e1"}
+    assert (mgr["count"], [c["name"] for c in mgr["items"]]) == (1, ["乙消防有限公司"])
+
+
+def test_detail_and_contacts_out_of_scope_are_404(company, api):
+    # given
+    customer = make_customer(company.rep_w1, "丙消防有限公司")
+    contact_create(customer=customer, actor=company.rep_w1, data=ContactData(name="王芳"))
+    # when / then
+    east = api(company.mgr_east)
+    assert east.get(f"/api/v1/customers/{customer.pk}").status_code == 404
+    assert east.get(f"/api/v1/customers/{customer.pk}/contacts").status_code == 404
+    west = api(company.mgr_west)
+    assert west.get(f"/api/v1/customers/{customer.pk}").json()["name"] == "丙消防有限公司"
+    contacts = west.get(f"/api/v1/customers/{customer.pk}/contacts").json()
+    assert [c["name"] for c in contacts] == ["王芳"]
+
+
+def test_create_owns_the_customer_and_refuses_owner_in_input(company, api):
+    # given
+    client = api(company.rep_e1)
+    # when
+    response = client.post(
+        "/api/v1/customers/",
+        {"name": "甲消防有限公司", "credit_code": credit_code(5), "tags": ["重点工程"]},
+    )
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert body["owner"]["id"] == company.rep_e1.pk
+    assert body["tags"] == ["重点工程"]
+    # when an owner is smuggled in
+    response = client.post("/api/v1/customers/", {"name": "乙公司", "owner_id": company.gm.pk})
+    # then
+    assert response.status_code == 422
+    assert Customer.objects.count() == 1
+
+
+def test_duplicate_is_409_without_leaking_other_teams(company, api):
+    # given
+    make_customer(company.rep_w1, "成都丙消防工程有限公司")
+    # when
+    response = api(company.rep_e1).post("/api/v1/customers/", {"name": "成都丙消防工程公司"})
+    # then
+    body = response.json()
+    assert response.status_code == 409
+    assert body["code"] == "customer_duplicate"
+    assert body["matches"] == []
+    assert body["hidden_count"] == 1
+    assert "rep_w1" not in response.content.decode()
+    assert Customer.objects.count() == 1
+
+
+def test_bad_input_is_422_and_finance_cannot_create(company, api):
+    # given / when
+    bad = api(company.rep_e1).post("/api/v1/customers/", {"name": "甲公司", "phone": "123"})
+    denied = api(company.finance1).post("/api/v1/customers/", {"name": "甲公司"})
+    # then
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "customer_invalid"
+    assert list(bad.json()["fields"]) == ["phone"]
+    assert denied.status_code == 403
+    assert api(company.finance1).get("/api/v1/customers/").status_code == 200
+    assert api(company.logistics1).get("/api/v1/customers/").status_code == 403
+    assert Customer.objects.count() == 0

@@ -1,0 +1,254 @@
+"""Customer pages (R-CUS-1, R-CUS-2): list with search, filters, sorting and export; detail
+with contacts and history; create and edit with the duplicate check. Thin: selectors read
+(scoped), services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoguan.core.errors import ApplicationError
+from xiaoguan.core.history import history_rows
+from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.xlsx import xlsx_response
+from xiaoguan.customers import divisions, selectors, services
+from xiaoguan.customers.errors import CustomerDuplicate
+from xiaoguan.customers.models import Contact, Customer
+from xiaoguan.customers.web.forms import ContactForm, CustomerFilterForm, CustomerForm
+from xiaoguan.org import selectors as org_selectors
+
+PAGE_SIZE = 25
+# Sortable column headers: (key, label); the selector's allow-list decides what is valid.
+SORT_COLUMNS = ("name", "created", "class", "last_contact")
+
+
+def _customer(request: HttpRequest, customer_id: int) -> Customer:
+    try:
+        return selectors.customer_get(user=request.user, customer_id=customer_id)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+
+
+def _contact(request: HttpRequest, contact_id: int) -> Contact:
+    try:
+        return selectors.contact_get(user=request.user, contact_id=contact_id)
+    except Contact.DoesNotExist:
+        raise Http404 from None
+
+
+def _search(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
+    """The list's filters (an allow-list) and the scoped, sorted result."""
+    form = CustomerFilterForm(
+        request.GET or None, owners=org_selectors.employee_choices(user=request.user)
+    )
+    q, filters, sort = "", {"active": "active"}, selectors.DEFAULT_SORT
+    if form.is_valid():
+        data = form.cleaned_data
+        q = data["q"] or ""
+        filters = {k: data.get(k) for k in selectors.FILTER_KEYS if data.get(k)}
+        filters.setdefault("active", "active")
+        if data["sort"] in selectors.SORTS:
+            sort = data["sort"]
+    qs = selectors.customer_list(user=request.user, q=q, filters=filters, sort=sort)
+    return qs, {"filter_form": form, "q": q, "sort": sort}
+
+
+@require_right("customers.view")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    qs, chosen = _search(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = chosen["sort"]
+    columns = {
+        key: {
+            "sort": f"-{key}" if sort == key else key,
+            "active": sort.lstrip("-") == key,
+            "desc": sort == f"-{key}",
+        }
+        for key in SORT_COLUMNS
+    }
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "page": page,
+            "columns": columns,
+            "can_edit": request.user.has_right("customers.edit"),
+            **chosen,
+        },
+    )
+
+
+def _address(customer: Customer) -> str:
+    return divisions.full_address(
+        customer.province, customer.city, customer.district, customer.street
+    )
+
+
+@require_right("customers.view")
+def customer_export(request: HttpRequest) -> HttpResponse:
+    """The filtered customer list as xlsx: exactly the rows the list shows, all pages."""
+    qs, _chosen = _search(request)
+    return xlsx_response(
+        filename="customers.xlsx",
+        sheet_title=_("Customers"),
+        columns=[
+            (_("customer name"), "name"),
+            (_("unified social credit code"), "credit_code"),
+            (_("customer class"), "get_customer_class_display"),
+            (_("grade"), "get_grade_display"),
+            (_("phone"), "phone"),
+            (_("address"), _address),
+            (_("industry"), "get_industry_display"),
+            (_("source channel"), "get_source_display"),
+            (_("referrer"), "referrer"),
+            (_("tags"), lambda c: "、".join(t.name for t in c.tags.all())),
+            (_("owner"), lambda c: str(c.owner)),
+            (_("department"), "department__name"),
+            (_("last contact"), "last_contact_at"),
+            (_("created"), "created_at"),
+            (_("active"), "is_active"),
+        ],
+        rows=qs,
+        actor=request.user,
+        request=request,
+        what="customers.customers",
+    )
+
+
+@require_right("customers.view")
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "address": _address(customer),
+            "contacts": selectors.customer_contacts(customer=customer),
+            "history": history_rows(customer),
+            "can_edit": request.user.has_right("customers.edit"),
+        },
+    )
+
+
+def _duplicates(exc: ApplicationError) -> dict[str, Any]:
+    if isinstance(exc, CustomerDuplicate):
+        return {
+            "duplicate_matches": exc.extra.get("matches", []),
+            "duplicate_hidden": exc.extra.get("hidden_count", 0),
+            "duplicate_message": str(exc.message),
+        }
+    return {}
+
+
+@require_right("customers.edit")
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None)
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(actor=request.user, data=form.to_data())
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+            extra = _duplicates(exc)
+        else:
+            messages.success(request, _("Customer created."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(
+        request, "customers/customer_form.html", {"form": form, "customer": None, **extra}
+    )
+
+
+@require_right("customers.edit")
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    form = CustomerForm(request.POST or None, customer=customer)
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(customer=customer, actor=request.user, data=form.to_data())
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+            extra = _duplicates(exc)
+        else:
+            messages.success(request, _("Customer saved."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(
+        request, "customers/customer_form.html", {"form": form, "customer": customer, **extra}
+    )
+
+
+@require_right("customers.edit")
+@require_POST
+def customer_deactivate(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    services.customer_deactivate(customer=customer, actor=request.user)
+    messages.success(request, _("Customer deactivated."))
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+@require_right("customers.edit")
+@require_POST
+def customer_reactivate(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    services.customer_reactivate(customer=customer, actor=request.user)
+    messages.success(request, _("Customer reactivated."))
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+# --- contacts -------------------------------------------------------------------------
+
+
+@require_right("customers.edit")
+def contact_create(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _customer(request, customer_id)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_create(customer=customer, actor=request.user, data=form.to_data())
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "customer": customer, "contact": None},
+    )
+
+
+@require_right("customers.edit")
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _contact(request, contact_id)
+    form = ContactForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(contact=contact, actor=request.user, data=form.to_data())
+        except ApplicationError as exc:
+            form_apply_error(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect("customers:detail", customer_id=contact.customer_id)
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "customer": contact.customer, "contact": contact},
+    )
+
+
+@require_right("customers.edit")
+@require_POST
+def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _contact(request, contact_id)
+    customer_id = contact.customer_id
+    services.contact_delete(contact=contact, actor=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect("customers:detail", customer_id=customer_id)

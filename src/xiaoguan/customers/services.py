@@ -166,7 +166,7 @@ def _ensure_unique(data: CustomerData, *, actor: User, exclude_pk: int | None = 
         "matches": "; ".join(parts)
     }
     reasons = {r for m in matches for r in m.reasons}
-    fields = {key: message for key in ("credit_code", "name", "phone") if key in reasons}
+    fields: dict[str, str] = {k: message for k in ("credit_code", "name", "phone") if k in reasons}
     raise CustomerDuplicate(
         message,
         fields=fields,

@@ -5,6 +5,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from xiaoguan.customers.models import Contact, Customer
+from xiaoguan.customers.services import ContactData, contact_create
 from xiaoguan.customers.tests.factories import credit_code, make_customer
 
 
@@ -187,3 +188,76 @@ def test_contact_add_edit_remove_through_pages(company, login):
     # when removed by the owner
     client.post(reverse("customers:contact_delete", args=[contact.pk]))
     assert Contact.objects.count() == 0
+
+
+def test_list_filters_by_tag_and_director_sees_every_region(company, login):
+    # given
+    make_customer(company.rep_e1, "甲消防有限公司", tags=["重点工程"])
+    make_customer(company.rep_w1, "丙消防有限公司", tags=["老客户"])
+    tag = Customer.objects.get(name="丙消防有限公司").tags.get()
+    client = login(company.director)
+    # when / then
+    assert _rows(client.get(reverse("customers:list"))) == 2
+    response = client.get(reverse("customers:list"), {"tag": tag.pk})
+    assert _rows(response) == 1
+    assert "丙消防有限公司" in response.content.decode()
+
+
+def test_inactive_customers_are_listed_on_request(company, login):
+    # given
+    customer = make_customer(company.rep_e1, "甲消防有限公司")
+    client = login(company.rep_e1)
+    # when
+    client.post(reverse("customers:deactivate", args=[customer.pk]))
+    # then
+    assert _rows(client.get(reverse("customers:list"))) == 0
+    assert _rows(client.get(reverse("customers:list"), {"active": "inactive"})) == 1
+    customer.refresh_from_db()
+    assert customer.is_active is False
+
+
+def test_detail_and_edit_pages_render_with_few_queries(
+    company, login, django_assert_max_num_queries
+):
+    # given
+    customer = make_customer(
+        company.rep_e1,
+        "甲消防有限公司",
+        province="330000",
+        city="330100",
+        district="330106",
+        street="文三路 90 号",
+        tags=["重点工程"],
+    )
+    for name in ("张伟", "李娜", "王芳"):
+        contact_create(customer=customer, actor=company.rep_e1, data=ContactData(name=name))
+    client = login(company.rep_e1)
+    # when
+    with django_assert_max_num_queries(16):
+        detail = client.get(reverse("customers:detail", args=[customer.pk]))
+    edit = client.get(reverse("customers:edit", args=[customer.pk]))
+    # then
+    body = detail.content.decode()
+    assert "浙江省杭州市西湖区文三路 90 号" in body
+    assert body.count('data-testid="contact-row"') == 3
+    form = edit.content.decode()
+    assert edit.status_code == 200
+    assert '<option value="330106" selected>' in form
+    assert 'value="重点工程"' in form
+
+
+def test_edit_page_saves_through_the_service(company, login):
+    # given
+    customer = make_customer(company.rep_e1, "甲消防有限公司", tags=["重点工程"])
+    # when
+    response = login(company.mgr_east).post(
+        reverse("customers:edit", args=[customer.pk]),
+        {"name": "甲消防设备有限公司", "source": "trade_show", "tags": ""},
+    )
+    # then
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.name, customer.source) == ("甲消防设备有限公司", "trade_show")
+    assert customer.owner == company.rep_e1
+    assert list(customer.tags.all()) == []
+    assert customer.history.first().history_user == company.mgr_east

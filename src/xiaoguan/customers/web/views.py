@@ -80,6 +80,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "columns": columns,
             "can_edit": request.user.has_right("customers.edit"),
+            "tags": selectors.tag_choices(),
             **chosen,
         },
     )

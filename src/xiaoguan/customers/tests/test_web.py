@@ -261,3 +261,27 @@ def test_edit_page_saves_through_the_service(company, login):
     assert customer.owner == company.rep_e1
     assert list(customer.tags.all()) == []
     assert customer.history.first().history_user == company.mgr_east
+
+
+def test_sidebar_shows_customers_to_those_with_the_right(company, login):
+    # given / when
+    rep_page = login(company.rep_e1).get(reverse("customers:list")).content.decode()
+    other = login(company.logistics1, Client()).get("/").content.decode()
+    # then
+    assert f'href="{reverse("customers:list")}"' in rep_page
+    assert f'href="{reverse("customers:list")}"' not in other
+
+
+def test_history_on_the_detail_page_names_the_changes(company, login):
+    # given
+    customer = make_customer(company.rep_e1, "甲消防有限公司", source="referral")
+    client = login(company.rep_e1)
+    client.post(
+        reverse("customers:edit", args=[customer.pk]),
+        {"name": "甲消防有限公司", "source": "dealer", "tags": "老客户"},
+    )
+    # when
+    body = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    # then
+    assert "来源渠道: 转介绍 → 经销商" in body
+    assert "标签: — → 老客户" in body

@@ -145,7 +145,21 @@ def canaries(company):
         "section": "0",
     }
     values.update(_approval_canaries(company, expense, emp))
+    values.update(_customer_canaries(emp))
     return values
+
+
+def _customer_canaries(emp) -> dict[str, Any]:
+    """A customer of the canary employee, with a contact person."""
+    from xiaoguan.customers import services as customers
+
+    customer = customers.customer_create(
+        actor=emp, data=customers.CustomerData(name=f"{MARKER}-CUSTOMER", phone="028-66668888")
+    )
+    contact = customers.contact_create(
+        customer=customer, actor=emp, data=customers.ContactData(name=f"{MARKER}-CONTACT")
+    )
+    return {"customer_id": customer.pk, "contact_id": contact.pk}
 
 
 def _approval_canaries(company, expense, emp) -> dict[str, Any]:
@@ -216,8 +230,10 @@ def test_harness_walks_the_routes_of_every_app():
     for prefix in (
         "org/",
         "approvals/",
+        "customers/",
         "api/v1/org/",
         "api/v1/approvals/",
+        "api/v1/customers/",
         "policy/",
         "audit/",
         "inbox/",

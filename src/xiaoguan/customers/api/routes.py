@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from xiaoguan.core.errors import PermissionDenied
@@ -166,7 +167,21 @@ def customer_create(request, payload: CustomerIn):
     customer = services.customer_create(
         actor=user, data=services.CustomerData(**payload.model_dump())
     )
-    return 201, _customer_out(selectors.customer_get(user=user, customer_id=customer.pk))
+    return Status(201, _customer_out(selectors.customer_get(user=user, customer_id=customer.pk)))
+
+
+@router.put(
+    "/{customer_id}",
+    response=CustomerOut,
+    summary="Replace a customer's details (same checks as on entry; owner unchanged)",
+)
+def customer_update(request, customer_id: int, payload: CustomerIn):
+    user = _require(request, "customers.edit")
+    customer = selectors.customer_get(user=user, customer_id=customer_id)
+    services.customer_update(
+        customer=customer, actor=user, data=services.CustomerData(**payload.model_dump())
+    )
+    return _customer_out(selectors.customer_get(user=user, customer_id=customer_id))
 
 
 class ContactOut(Schema):
@@ -202,3 +217,28 @@ def customer_contacts(request, customer_id: int):
     user = _require(request, "customers.view")
     customer = selectors.customer_get(user=user, customer_id=customer_id)
     return [_contact_out(c) for c in selectors.customer_contacts(customer=customer)]
+
+
+class ContactIn(Schema):
+    name: str = Field(..., max_length=100)
+    title: str = Field("", max_length=100)
+    phone: str = Field("", max_length=30)
+    wechat: str = Field("", max_length=60)
+    email: str = Field("", max_length=254)
+    birthday: date | None = None
+    is_primary: bool = False
+    notes: str = Field("", max_length=5000)
+
+    model_config = {"extra": "forbid"}
+
+
+@router.post(
+    "/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact to a customer"
+)
+def contact_create(request, customer_id: int, payload: ContactIn):
+    user = _require(request, "customers.edit")
+    customer = selectors.customer_get(user=user, customer_id=customer_id)
+    contact = services.contact_create(
+        customer=customer, actor=user, data=services.ContactData(**payload.model_dump())
+    )
+    return Status(201, _contact_out(contact))

@@ -23,6 +23,9 @@ def api(client):
                     url, json.dumps(body), content_type="application/json", **headers
                 )
 
+            def put(self, url, body):
+                return client.put(url, json.dumps(body), content_type="application/json", **headers)
+
         return Api()
 
     return make
@@ -103,3 +106,52 @@ def test_bad_input_is_422_and_finance_cannot_create(company, api):
     assert api(company.finance1).get("/api/v1/customers/").status_code == 200
     assert api(company.logistics1).get("/api/v1/customers/").status_code == 403
     assert Customer.objects.count() == 0
+
+
+def test_update_checks_duplicates_and_scope(company, api):
+    # given
+    mine = make_customer(company.rep_e1, "甲消防有限公司")
+    make_customer(company.rep_e1, "乙消防有限公司", phone="13800000009")
+    theirs = make_customer(company.rep_w1, "丙消防有限公司")
+    client = api(company.rep_e1)
+    # when
+    not_writable = client.put(f"/api/v1/customers/{mine.pk}", {"name": "甲消防", "grade": "A"})
+    dup = client.put(
+        f"/api/v1/customers/{mine.pk}", {"name": "甲消防有限公司", "phone": "138 0000 0009"}
+    )
+    hidden = client.put(f"/api/v1/customers/{theirs.pk}", {"name": "丙消防有限公司"})
+    # then
+    assert not_writable.status_code == 422  # the grade comes from classification
+    assert dup.status_code == 409
+    assert dup.json()["matches"][0]["reasons"] == ["phone"]
+    assert hidden.status_code == 404
+    mine.refresh_from_db()
+    assert (mine.name, mine.grade, mine.phone) == ("甲消防有限公司", "", "")
+    # when a valid change is sent
+    ok = client.put(f"/api/v1/customers/{mine.pk}", {"name": "甲消防设备公司"})
+    # then
+    assert ok.status_code == 200
+    assert ok.json()["name"] == "甲消防设备公司"
+
+
+def test_contacts_are_added_through_the_api(company, api):
+    # given
+    customer = make_customer(company.rep_e1, "甲消防有限公司")
+    # when
+    created = api(company.rep_e1).post(
+        f"/api/v1/customers/{customer.pk}/contacts",
+        {"name": "张伟", "phone": "13800000002", "birthday": "1980-05-01", "is_primary": True},
+    )
+    bad = api(company.rep_e1).post(
+        f"/api/v1/customers/{customer.pk}/contacts", {"name": "李娜", "phone": "x"}
+    )
+    stranger = api(company.rep_e1b).post(
+        f"/api/v1/customers/{customer.pk}/contacts", {"name": "王芳"}
+    )
+    # then
+    assert created.status_code == 201
+    assert created.json()["birthday"] == "1980-05-01"
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "contact_invalid"
+    assert stranger.status_code == 404
+    assert [c.name for c in customer.contacts.all()] == ["张伟"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -129,8 +129,32 @@ def _tag_names(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _lock_keys(data: CustomerData) -> None:
+    """Serialise entries of the same name, phone or credit code until the transaction ends,
+    so two people entering one company at the same moment cannot both pass the duplicate
+    check (only the credit code has a unique index). PostgreSQL advisory locks, taken in a
+    fixed order; SQLite runs one writer at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        {
+            f"customer:{kind}:{value}"
+            for kind, value in (
+                ("name", normalise_name(data.name)),
+                ("phone", normalise_phone(data.phone)),
+                ("credit", data.credit_code),
+            )
+            if value
+        }
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
 def _ensure_unique(data: CustomerData, *, actor: User, exclude_pk: int | None = None) -> None:
     """Refuse a duplicate (R-CUS-2), naming only the matches the actor may see."""
+    _lock_keys(data)
     matches = customer_duplicates(
         name=data.name, credit_code=data.credit_code, phone=data.phone, exclude_pk=exclude_pk
     )

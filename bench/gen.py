@@ -22,6 +22,7 @@ from pathlib import Path
 
 GENERATOR_MODULES = [
     "bench.generators.org",
+    "bench.generators.customers",
     "bench.generators.inbox",
 ]
 

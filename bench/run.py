@@ -29,7 +29,17 @@ RESULTS_DIR = BENCH_DIR / "results"
 FLOOR_RUNS = 300
 SERIAL_REQUESTS = 50
 WARMUP_PER_CLIENT = 2
-BUDGETS_MS = {"dashboard": 150.0}  # p95 at 20 clients (docs/benchmarks.md)
+# p95 at 20 clients (docs/benchmarks.md); the duplicate check is in-process, one caller.
+BUDGETS_MS = {
+    "dashboard": 150.0,
+    "customers_rep": 150.0,
+    "customers_rep_p10": 150.0,
+    "customers_manager": 150.0,
+    "customers_manager_p50": 150.0,
+    "customer_dup_check": 50.0,
+}
+DUP_CHECK_RUNS = 200
+CUSTOMER_PAGE_SIZE = 25  # customers.web.views.PAGE_SIZE
 
 
 # --- statistics -------------------------------------------------------------------------
@@ -291,9 +301,14 @@ def time_floor(statements: list[tuple[str, list]]) -> list[float]:
 
 def _tables() -> dict[str, str]:
     from xiaoguan.core.models import Notification
-    from xiaoguan.org.models import Role, User
+    from xiaoguan.customers.models import Customer, Tag
+    from xiaoguan.org.models import Department, Role, User
 
     return {
+        "customer": Customer._meta.db_table,
+        "customer_tags": Customer.tags.through._meta.db_table,
+        "tag": Tag._meta.db_table,
+        "department": Department._meta.db_table,
         "notification": Notification._meta.db_table,
         "user": User._meta.db_table,
         "role": Role._meta.db_table,
@@ -349,18 +364,210 @@ def floor_login(user) -> list[tuple[str, list]]:
     ]
 
 
+def _roles_statement(user) -> tuple[str, list]:
+    t = _tables()
+    return (
+        f"SELECT r.code, r.scope, r.rights FROM {t['role']} r JOIN {t['user_roles']} ur "
+        "ON ur.role_id = r.id WHERE ur.user_id = %s",
+        [user.pk],
+    )
+
+
+def _customer_scope_sql(user) -> tuple[str, list]:
+    """The WHERE of org.scope.visible() for customers, written by hand: own customers, or own
+    plus the department subtree's (materialized path prefix)."""
+    from xiaoguan.org.enums import DataScope
+
+    t = _tables()
+    scope = user.data_scope
+    if scope == DataScope.ALL:
+        return "TRUE", []
+    if scope == DataScope.OWN or user.department is None:
+        return "c.owner_id = %s", [user.pk]
+    if scope == DataScope.DEPARTMENT:
+        return "(c.owner_id = %s OR c.department_id = %s)", [user.pk, user.department_id]
+    return (
+        f"(c.owner_id = %s OR c.department_id IN (SELECT id FROM {t['department']} "
+        "WHERE path LIKE %s))",
+        [user.pk, user.department.path + "%"],
+    )
+
+
+def _customer_list_floor(user, *, where: str, params: list, order: str, page: int):
+    """Count + one page (with the owner's name) + the page's tags + the user's roles."""
+    from django.db import connection
+
+    t = _tables()
+    scope_sql, scope_params = _customer_scope_sql(user)
+    where_sql = f"{scope_sql} AND c.is_active AND {where}"
+    all_params = [*scope_params, *params]
+    page_sql = (
+        f"SELECT c.id, c.name, c.customer_class, c.phone, c.industry, c.is_active, "
+        f"c.last_contact_at, c.created_at, u.full_name FROM {t['customer']} c "
+        f"JOIN {t['user']} u ON u.id = c.owner_id WHERE {where_sql} ORDER BY {order} "
+        f"LIMIT {CUSTOMER_PAGE_SIZE} OFFSET {(page - 1) * CUSTOMER_PAGE_SIZE}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(page_sql, all_params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        raise RuntimeError(f"the customer list of {user.username} has no page {page}")
+    return [
+        _roles_statement(user),
+        (f"SELECT count(*) FROM {t['customer']} c WHERE {where_sql}", all_params),
+        (page_sql, all_params),
+        (
+            f"SELECT ct.customer_id, g.id, g.name FROM {t['customer_tags']} ct "
+            f"JOIN {t['tag']} g ON g.id = ct.tag_id WHERE ct.customer_id = ANY(%s)",
+            [ids],
+        ),
+    ]
+
+
+def floor_customers_rep(page: int) -> Callable:
+    def floor(user):
+        return _customer_list_floor(
+            user, where="TRUE", params=[], order="c.name_normalized, c.id", page=page
+        )
+
+    floor.__doc__ = f"A rep's own active customers by name, page {page} of 25, and the count."
+    return floor
+
+
+def floor_customers_manager(page: int) -> Callable:
+    def floor(user):
+        return _customer_list_floor(
+            user,
+            where="c.customer_class = %s",
+            params=[MANAGER_CLASS],
+            order="c.created_at DESC, c.id DESC",
+            page=page,
+        )
+
+    floor.__doc__ = (
+        f"A region manager's subtree, class {MANAGER_CLASS}, newest first, page {page}, count."
+    )
+    return floor
+
+
+def floor_dup_check(user) -> list[tuple[str, list]]:
+    """The duplicate check's question: any customer with this credit code, normalised name or
+    normalised phone (R-CUS-2)."""
+    from xiaoguan.customers.normalise import normalise_name, normalise_phone
+
+    t = _tables()
+    name, code, phone = _new_customer_data(0)
+    return [
+        (
+            f"SELECT id, name, credit_code, name_normalized, phone_normalized, owner_id "
+            f"FROM {t['customer']} WHERE credit_code = %s OR name_normalized = %s "
+            "OR phone_normalized = %s ORDER BY id LIMIT 50",
+            [code, normalise_name(name), normalise_phone(phone)],
+        )
+    ]
+
+
+def _new_customer_data(i: int) -> tuple[str, str, str]:
+    """A name, credit code and phone that no bench customer has (the common case on entry)."""
+    from xiaoguan.customers.normalise import credit_code_check_char
+
+    first17 = f"91330106Y{i:08d}"
+    return (
+        f"杭州新测{i:05d}消防器材有限公司",
+        first17 + credit_code_check_char(first17),
+        f"0571-{60_000_000 + i}",
+    )
+
+
+def measure_dup_check(result: Result) -> None:
+    """The selector the create service calls first (customers.services._ensure_unique):
+    in-process, one caller, a different new customer each run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoguan.customers.selectors import customer_duplicates
+
+    def check(i: int) -> list:
+        name, code, phone = _new_customer_data(i)
+        return customer_duplicates(name=name, credit_code=code, phone=phone)
+
+    for i in range(20):  # warm-up, not recorded
+        check(10_000 + i)
+    started = time.perf_counter()
+    for i in range(DUP_CHECK_RUNS):
+        t0 = time.perf_counter()
+        found = check(i)
+        result.samples.append(time.perf_counter() - t0)
+        if found:
+            result.errors += 1
+            result.error_kinds["unexpected duplicate"] = (
+                result.error_kinds.get("unexpected duplicate", 0) + 1
+            )
+    result.wall_seconds = time.perf_counter() - started
+    result.clients = 1
+    with CaptureQueriesContext(connection) as ctx:
+        check(0)
+    result.queries = len(ctx.captured_queries)
+    result.notes = f"in-process, {DUP_CHECK_RUNS} runs of customer_duplicates() with new data"
+
+
+REP_PAGE = 10  # a rep owns ~500 customers (~19 pages of 25): page 50 does not exist
+MANAGER_PAGE = 50
+MANAGER_CLASS = "B"  # ~35 % of a region's ~5,000 customers at any scale: ~70 pages
+MANAGER = "bench-mgr-r01"
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
     description: str
-    path: str  # "" for the sign-in scenario
+    path: str  # "" for the sign-in and the in-process scenarios
     floor: Callable
+    # Who requests the page: "" = one bench rep per client; a username = every client signs
+    # in as that employee (own session each).
+    user: str = ""
+    # In-process scenarios (no server): measure(result) fills the samples.
+    measure: Callable | None = None
 
 
 SCENARIOS: list[Scenario] = [
     Scenario("login", "sign in: GET the form + POST (Argon2 check)", "", floor_login),
     Scenario("dashboard", "home page (dashboard) of a signed-in rep", "/", floor_dashboard),
     Scenario("inbox", "inbox, first page of unread notifications", "/inbox/", floor_inbox),
+    Scenario(
+        "customers_rep",
+        "a rep's customer list, sorted by name, page 1",
+        "/customers/?sort=name",
+        floor_customers_rep(1),
+    ),
+    Scenario(
+        "customers_rep_p10",
+        f"a rep's customer list, sorted by name, page {REP_PAGE}",
+        f"/customers/?sort=name&page={REP_PAGE}",
+        floor_customers_rep(REP_PAGE),
+    ),
+    Scenario(
+        "customers_manager",
+        f"a region manager's subtree list, class {MANAGER_CLASS}, newest first, page 1",
+        f"/customers/?customer_class={MANAGER_CLASS}&sort=-created",
+        floor_customers_manager(1),
+        user=MANAGER,
+    ),
+    Scenario(
+        "customers_manager_p50",
+        f"a region manager's subtree list, class {MANAGER_CLASS}, newest first, "
+        f"page {MANAGER_PAGE}",
+        f"/customers/?customer_class={MANAGER_CLASS}&sort=-created&page={MANAGER_PAGE}",
+        floor_customers_manager(MANAGER_PAGE),
+        user=MANAGER,
+    ),
+    Scenario(
+        "customer_dup_check",
+        "duplicate check on entry (customer_duplicates), in-process",
+        "",
+        floor_dup_check,
+        measure=measure_dup_check,
+    ),
 ]
 
 
@@ -420,12 +627,15 @@ def _cpu_model() -> str:
 
 def data_size() -> dict[str, int]:
     from xiaoguan.core.models import Notification
+    from xiaoguan.customers.models import Contact, Customer
     from xiaoguan.org.models import Department, User
 
     return {
         "departments": Department.objects.count(),
         "employees": User.objects.count(),
         "notifications": Notification.objects.count(),
+        "customers": Customer.objects.count(),
+        "contacts": Contact.objects.count(),
     }
 
 
@@ -465,10 +675,14 @@ def main(args) -> int:
         logging.getLogger(name).setLevel(logging.WARNING)
     if args.list:
         for s in SCENARIOS:
-            print(f"{s.name:12} {s.description}")
+            print(f"{s.name:22} {s.description}")
         return 0
-    wanted = [s for s in SCENARIOS if not args.only or s.name in args.only]
-    unknown = set(args.only or []) - {s.name for s in SCENARIOS}
+
+    def selected(name: str, only: str) -> bool:  # "customers_rep" also picks customers_rep_p10
+        return name == only or name.startswith(f"{only}_p")
+
+    wanted = [s for s in SCENARIOS if not args.only or any(selected(s.name, o) for o in args.only)]
+    unknown = {o for o in args.only or [] if not any(selected(s.name, o) for s in SCENARIOS)}
     if unknown or not wanted:
         print(f"bench run: unknown scenario(s) {sorted(unknown)}; see --list", file=sys.stderr)
         return 2
@@ -510,6 +724,7 @@ def main(args) -> int:
             )
             for _ in users
         ]
+        signed_in_as: dict[str, list] = {}  # username -> clients signed in as that employee
         try:
             login = results.get("login") or Result(name="login", description="")
             t0 = time.perf_counter()
@@ -526,23 +741,47 @@ def main(args) -> int:
             for s in wanted:
                 if not s.path:
                     continue
+                page_clients = clients
+                if s.user:
+                    if s.user not in signed_in_as:
+                        # Every client signs in as that employee: one session each.
+                        extra = [
+                            httpx.Client(
+                                base_url=server.base_url,
+                                follow_redirects=False,
+                                timeout=30,
+                                limits=limits,
+                            )
+                            for _ in users
+                        ]
+                        signed_in_as[s.user] = extra
+                        for c in extra:
+                            sign_in(c, s.user, BENCH_PASSWORD)
+                    page_clients = signed_in_as[s.user]
                 t0 = time.perf_counter()
-                measure_page(clients, s.path, args.requests, args.duration, results[s.name])
+                measure_page(page_clients, s.path, args.requests, args.duration, results[s.name])
                 print(
-                    f"  {s.name:11} {len(results[s.name].samples)} requests in "
+                    f"  {s.name:21} {len(results[s.name].samples)} requests in "
                     f"{time.perf_counter() - t0:.1f} s"
                 )
         finally:
             for c in clients:
                 c.close()
+            for extra in signed_in_as.values():
+                for c in extra:
+                    c.close()
 
-    subject = users[0]
+    from xiaoguan.org.models import User
+
     for s in wanted:
         r = results[s.name]
+        subject = User.objects.get(username=s.user) if s.user else users[0]
         statements = s.floor(subject)
         r.floor_sql = [sql for sql, _params in statements]
         r.floor_samples = time_floor(statements)
-        if s.path:
+        if s.measure is not None:
+            s.measure(r)
+        elif s.path:
             r.queries = count_queries(s.path, subject)
         else:
             # The floor of a sign-in includes the one password check it cannot avoid.

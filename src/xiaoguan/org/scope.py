@@ -74,7 +74,12 @@ def scope_q(model: type[models.Model], user) -> Q | None:
     if scope == DataScope.DEPARTMENT:
         by_dept = Q(**{spec.department: dept.pk})
     else:
-        by_dept = Q(**{f"{spec.department}__path__startswith": dept.path})
+        # The subtree as a list of department ids (a sub-select), not a join on the path: the
+        # database can then use the department index of the scoped table.
+        from xiaoguan.org.models import Department
+
+        subtree = Department.objects.filter(path__startswith=dept.path).values("pk")
+        by_dept = Q(**{f"{spec.department}__in": subtree})
     return own | by_dept
 
 

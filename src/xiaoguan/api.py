@@ -1,10 +1,12 @@
 """``/api/v1/``: every app's router on one NinjaAPI, OpenAPI docs at ``/api/v1/docs``."""
 
+from xiaoguan.activities.api.routes import router as activities_router
 from xiaoguan.approvals.api.routes import router as approvals_router
 from xiaoguan.core.api import build_api
 from xiaoguan.customers.api.routes import router as customers_router
 from xiaoguan.org.api.auth import api_auth
 from xiaoguan.org.api.routes import router as org_router
+from xiaoguan.sales.api.routes import router as sales_router
 
 api = build_api(
     title="Xiaoguan API",
@@ -16,3 +18,5 @@ api = build_api(
 api.add_router("/org", org_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/customers", customers_router)
+api.add_router("/activities", activities_router)
+api.add_router("/sales", sales_router)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "xiaoguan.org",
     "xiaoguan.approvals",
     "xiaoguan.customers",
+    "xiaoguan.activities",
+    "xiaoguan.sales",
 ]
 EXTRA_APPS = env.list("XG_EXTRA_APPS", default=[])
 if TESTING:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("org/", include("xiaoguan.org.web.urls")),
     path("approvals/", include("xiaoguan.approvals.web.urls")),
     path("customers/", include("xiaoguan.customers.web.urls")),
+    path("activities/", include("xiaoguan.activities.web.urls")),
+    path("sales/", include("xiaoguan.sales.web.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -146,7 +146,24 @@ def canaries(company):
     }
     values.update(_approval_canaries(company, expense, emp))
     values.update(_customer_canaries(emp))
+    values.update(_provider_canaries(company, emp, values))
     return values
+
+
+def _provider_canaries(company, emp, values: dict[str, Any]) -> dict[str, Any]:
+    """Canaries of the later apps: each module in ``tests/security/canary_providers/`` has
+    ``provide(company=..., emp=..., values=...) -> dict`` creating West records that carry the
+    marker and returning the URL parameter values that reach them."""
+    import importlib
+    import pkgutil
+
+    from security import canary_providers
+
+    extra: dict[str, Any] = {}
+    for info in sorted(pkgutil.iter_modules(canary_providers.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"security.canary_providers.{info.name}")
+        extra.update(module.provide(company=company, emp=emp, values={**values, **extra}))
+    return extra
 
 
 def _customer_canaries(emp) -> dict[str, Any]:

@@ -59,3 +59,73 @@ class CustomerGrade(models.TextChoices):
     A = "A", _("Grade A")
     B = "B", _("Grade B")
     C = "C", _("Grade C")
+
+
+class Potential(models.TextChoices):
+    """Purchase potential and intent, as the rep judges them (R-CUS-3 scoring inputs)."""
+
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class PurchaseHistory(models.TextChoices):
+    NONE = "none", _("No purchase yet")
+    ONCE = "once", _("Bought once")
+    REPEAT = "repeat", _("Repeat buyer")
+
+
+class CreditRating(models.TextChoices):
+    """资信等级 (R-CUS-9), set by finance."""
+
+    AAA = "AAA", "AAA"
+    AA = "AA", "AA"
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class OwnerChangeKind(models.TextChoices):
+    """How a customer came to (or left) its owner; every change is logged (R-CUS-5)."""
+
+    CREATED = "created", _("Created")
+    CLAIMED = "claimed", _("Claimed from the pool")
+    ASSIGNED = "assigned", _("Assigned by a manager")
+    RETURNED = "returned", _("Returned to the pool (not followed up)")
+    RELEASED = "released", _("Released to the pool")
+    HANDOVER = "handover", _("Handed over")
+    MERGED = "merged", _("Merged")
+    CONVERTED = "converted", _("Converted from a lead")
+    IMPORTED = "imported", _("Imported")
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    QUALIFIED = "qualified", _("Qualified")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+    CONVERTED = "converted", _("Converted")
+
+
+LEAD_TRANSITIONS: dict[str, set[str]] = {
+    LeadStatus.NEW: {
+        LeadStatus.CONTACTED,
+        LeadStatus.QUALIFIED,
+        LeadStatus.DISQUALIFIED,
+        LeadStatus.CONVERTED,
+    },
+    LeadStatus.CONTACTED: {LeadStatus.QUALIFIED, LeadStatus.DISQUALIFIED, LeadStatus.CONVERTED},
+    LeadStatus.QUALIFIED: {LeadStatus.DISQUALIFIED, LeadStatus.CONVERTED},
+    LeadStatus.DISQUALIFIED: {LeadStatus.NEW},
+    LeadStatus.CONVERTED: set(),
+}
+
+
+class DisqualifyReason(models.TextChoices):
+    NO_NEED = "no_need", _("No need")
+    NO_BUDGET = "no_budget", _("No budget")
+    UNREACHABLE = "unreachable", _("Cannot be reached")
+    COMPETITOR = "competitor", _("Bought from a competitor")
+    DUPLICATE = "duplicate", _("Duplicate of an existing customer or lead")
+    INVALID = "invalid", _("Invalid information")
+    OTHER = "other", pgettext_lazy("disqualify reason", "Other")

@@ -27,7 +27,15 @@ def load_demo_company() -> bool:
         _load_optional("xiaoguan.demo.approvals", demo_org)
         _load_optional("xiaoguan.demo.customers", demo_org)
         # Issue 3, in dependency order: each module is optional until it exists.
-        for name in ("pool", "classification", "leads", "opportunities", "visits", "trips", "reports"):
+        for name in (
+            "pool",
+            "classification",
+            "leads",
+            "opportunities",
+            "visits",
+            "trips",
+            "reports",
+        ):
             _load_optional(f"xiaoguan.demo.{name}", demo_org)
     return True
 

@@ -8,4 +8,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self) -> None:
-        pass
+        from xiaoguan.activities.setup import reports, trips, visits
+
+        visits.register()
+        trips.register()
+        reports.register()

@@ -51,3 +51,11 @@ class CustomersConfig(AppConfig):
                 section=_("Customers"),
             )
         )
+
+        # The parts of issue 3 register their own rights, rules, pages and jobs.
+        from xiaoguan.customers.setup import classification, data, leads, pool
+
+        pool.register()
+        classification.register()
+        leads.register()
+        data.register()

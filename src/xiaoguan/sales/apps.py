@@ -8,4 +8,7 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        pass
+        from xiaoguan.sales.setup import conversion, opportunities
+
+        opportunities.register()
+        conversion.register()

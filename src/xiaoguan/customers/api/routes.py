@@ -13,6 +13,7 @@ from pydantic import Field
 
 from xiaoguan.core.errors import PermissionDenied
 from xiaoguan.customers import divisions, selectors, services
+from xiaoguan.customers.api import classification, data, leads, pool
 from xiaoguan.customers.models import Contact, Customer
 from xiaoguan.org.models import User
 
@@ -242,3 +243,10 @@ def contact_create(request, customer_id: int, payload: ContactIn):
         customer=customer, actor=user, data=services.ContactData(**payload.model_dump())
     )
     return Status(201, _contact_out(contact))
+
+
+# Each part of the app keeps its endpoints in its own module.
+router.add_router("/pool", pool.router)
+router.add_router("/credit", classification.router)
+router.add_router("/leads", leads.router)
+router.add_router("/import", data.router)

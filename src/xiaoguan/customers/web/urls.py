@@ -1,6 +1,13 @@
 from django.urls import path
 
-from xiaoguan.customers.web import divisions_views, views
+from xiaoguan.customers.web import (
+    divisions_views,
+    urls_classification,
+    urls_data,
+    urls_leads,
+    urls_pool,
+    views,
+)
 
 app_name = "customers"
 
@@ -17,3 +24,9 @@ urlpatterns = [
     path("contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
     path("divisions/options/", divisions_views.division_options, name="division_options"),
 ]
+
+# Each part of the app keeps its pages in its own module.
+urlpatterns += urls_pool.urlpatterns
+urlpatterns += urls_classification.urlpatterns
+urlpatterns += urls_leads.urlpatterns
+urlpatterns += urls_data.urlpatterns

@@ -18,7 +18,7 @@ from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.xlsx import xlsx_response
-from xiaoguan.customers import divisions, selectors, services
+from xiaoguan.customers import divisions, registries, selectors, services
 from xiaoguan.customers.errors import CustomerDuplicate
 from xiaoguan.customers.models import Contact, Customer
 from xiaoguan.customers.web.forms import ContactForm, CustomerFilterForm, CustomerForm
@@ -126,11 +126,22 @@ def customer_export(request: HttpRequest) -> HttpResponse:
 @require_right("customers.view")
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = _customer(request, customer_id)
+    sections = [
+        {
+            "key": s.key,
+            "template": s.template,
+            "column": s.column,
+            **s.context(customer, request.user),
+        }
+        for s in registries.detail_sections(request.user)
+    ]
     return render(
         request,
         "customers/customer_detail.html",
         {
             "customer": customer,
+            "main_sections": [s for s in sections if s["column"] == "main"],
+            "side_sections": [s for s in sections if s["column"] != "main"],
             "address": _address(customer),
             "contacts": selectors.customer_contacts(customer=customer),
             "history": history_rows(customer),

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from xiaoguan.sales.web import urls_conversion, urls_opportunities
 
 app_name = "sales"
 
 urlpatterns: list = []
+
+# Each part of the app keeps its pages in its own module.
+urlpatterns += urls_opportunities.urlpatterns
+urlpatterns += urls_conversion.urlpatterns

@@ -1,0 +1,6 @@
+"""Registrations of the trips part of activities (rights, policy rules, navigation, scope, jobs,
+approvals document types, handover handlers), called from ``AppConfig.ready()``."""
+
+
+def register() -> None:
+    pass

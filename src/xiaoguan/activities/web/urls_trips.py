@@ -1,0 +1,5 @@
+"""Pages of the trips part of activities; included in ``activities/web/urls.py`` (namespace "activities")."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

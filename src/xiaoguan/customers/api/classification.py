@@ -1,0 +1,5 @@
+"""API of the classification part of customers, mounted on the customers router."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Pages of the classification part of customers; included in ``customers/web/urls.py`` (namespace "customers")."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

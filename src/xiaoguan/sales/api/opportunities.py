@@ -1,0 +1,5 @@
+"""API of the opportunities part of sales, mounted on the sales router."""
+
+from ninja import Router
+
+router = Router()

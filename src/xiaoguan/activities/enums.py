@@ -8,7 +8,8 @@ from django.utils.translation import pgettext_lazy
 class VisitKind(models.TextChoices):
     ONSITE = "onsite", _("On-site visit")
     PHONE = "phone", _("Phone call")
-    ONLINE = "online", _("WeChat or online meeting")
+    VIDEO = "video", _("Video or WeChat call")
+    EXHIBITION = "exhibition", _("Exhibition")
     RECEPTION = "reception", _("Customer visited us")
     OTHER = "other", pgettext_lazy("visit kind", "Other")
 

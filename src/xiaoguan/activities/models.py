@@ -45,6 +45,13 @@ class Visit(Owned):
         _("result"), max_length=12, choices=VisitResult.choices, blank=True, default=""
     )
     next_step = models.CharField(_("next step"), max_length=300, blank=True, default="")
+    # Check-in from the phone (R-CUS-6), when the rep allowed the browser to share it.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

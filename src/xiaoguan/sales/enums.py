@@ -6,21 +6,19 @@ from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
-    INITIAL = "initial", _("Initial contact")
-    NEEDS = "needs", _("Needs analysis")
-    SOLUTION = "solution", _("Solution and survey")
-    QUOTE = "quote", _("Quote or bid")
+    NEEDS = "needs", _("Need confirmed")
+    SOLUTION = "solution", _("Solution")
+    QUOTE = "quote", _("Quotation")
     NEGOTIATION = "negotiation", _("Negotiation")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 
 
-OPEN_STAGES = (Stage.INITIAL, Stage.NEEDS, Stage.SOLUTION, Stage.QUOTE, Stage.NEGOTIATION)
+OPEN_STAGES = (Stage.NEEDS, Stage.SOLUTION, Stage.QUOTE, Stage.NEGOTIATION)
 CLOSED_STAGES = (Stage.WON, Stage.LOST)
 
 # Default win probability per stage (percent); the rep may set another on the opportunity.
 DEFAULT_PROBABILITY = {
-    Stage.INITIAL: 10,
     Stage.NEEDS: 20,
     Stage.SOLUTION: 40,
     Stage.QUOTE: 60,

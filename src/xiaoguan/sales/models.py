@@ -29,9 +29,7 @@ class Opportunity(Owned):
         blank=True,
         verbose_name=_("lead"),
     )
-    stage = models.CharField(
-        _("stage"), max_length=12, choices=Stage.choices, default=Stage.INITIAL
-    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.NEEDS)
     amount = models.DecimalField(_("expected amount"), max_digits=16, decimal_places=2)
     probability = models.PositiveSmallIntegerField(
         _("probability (%)"), validators=[MaxValueValidator(100)]

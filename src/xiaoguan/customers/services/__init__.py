@@ -23,6 +23,7 @@ from xiaoguan.customers.normalise import (
     normalise_phone,
     phone_is_valid,
 )
+from xiaoguan.customers.pinyin import name_initials
 from xiaoguan.customers.selectors import customer_duplicates
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
@@ -213,6 +214,7 @@ def _apply(customer: Customer, data: CustomerData) -> None:
     for key in CUSTOMER_FIELDS:
         setattr(customer, key, getattr(data, key))
     customer.name_normalized = normalise_name(data.name)
+    customer.name_initials = name_initials(data.name)
     customer.phone_normalized = normalise_phone(data.phone)
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -286,6 +287,21 @@ def customer_reactivate(*, customer: Customer, actor: User) -> Customer:
         _track(customer, actor=actor)
         customer.save(update_fields=["is_active", "updated_at"])
     return customer
+
+
+def customer_touch(*, customer: Customer | int, at: Any) -> bool:
+    """Record a contact with the customer (a visit, R-CUS-6) at ``at``: ``last_contact_at``
+    only moves forward. One conditional UPDATE, so concurrent visits cannot move it back;
+    no history row (it is not an edit of the customer). True when it moved."""
+    pk = customer.pk if isinstance(customer, Customer) else customer
+    moved = (
+        Customer.objects.filter(pk=pk)
+        .filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at))
+        .update(last_contact_at=at)
+    )
+    if moved and isinstance(customer, Customer):
+        customer.last_contact_at = at
+    return bool(moved)
 
 
 # --- contacts -------------------------------------------------------------------------

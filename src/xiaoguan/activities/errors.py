@@ -37,3 +37,19 @@ class TripBlocked(ActivityInvalid):
 
     code = "trip_blocked"
     status = 409
+
+
+class ReportInvalid(ActivityInvalid):
+    """A work log, weekly report, comment or minutes refused (reports part, R-TGT-5)."""
+
+    code = "report_invalid"
+
+
+class ReportLocked(ActivityInvalid):
+    """A work log outside the edit window, or a submitted weekly report: read-only."""
+
+    code = "report_locked"
+    status = 409
+
+    def default_message(self) -> Any:
+        return _("This record is locked and can no longer be changed.")

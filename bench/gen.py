@@ -23,6 +23,7 @@ from pathlib import Path
 GENERATOR_MODULES = [
     "bench.generators.org",
     "bench.generators.customers",
+    "bench.generators.activities",
     "bench.generators.inbox",
 ]
 

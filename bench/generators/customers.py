@@ -100,6 +100,7 @@ def generate_customers(ctx: GenContext) -> dict[str, int]:
     from xiaoguan.customers import divisions
     from xiaoguan.customers.models import Contact, Customer
     from xiaoguan.customers.normalise import normalise_name, normalise_phone
+    from xiaoguan.customers.pinyin import name_initials
 
     rng = ctx.rng
     reps = list(bench_users("rep-").values_list("pk", "department_id"))
@@ -156,6 +157,7 @@ def generate_customers(ctx: GenContext) -> dict[str, int]:
                         department_id=department_id,
                         name=(name := unique_name(divisions.name_of(city) or "", words)),
                         name_normalized=normalise_name(name),
+                        name_initials=name_initials(name),
                         credit_code=_credit_code(district, i + 1) if rng.random() < 0.8 else "",
                         province=province,
                         city=city,

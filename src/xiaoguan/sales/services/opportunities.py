@@ -270,3 +270,15 @@ def opportunity_move(
     opp.save()
     _record_move(opp, from_stage=old, actor=actor, note=note)
     return opp
+
+
+def opportunities_move_customer(*, source: Customer, target: Customer, actor: User) -> int:
+    """Customer merge handler: the duplicate's opportunities follow to the surviving customer
+    (called inside the merge transaction). Returns how many moved."""
+    moved = 0
+    for opp in Opportunity.objects.select_for_update().filter(customer=source):
+        opp.customer = target
+        _track(opp, actor=actor, reason="customer merge")
+        opp.save(update_fields=["customer", "updated_at"])
+        moved += 1
+    return moved

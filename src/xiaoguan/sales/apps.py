@@ -12,3 +12,6 @@ class SalesConfig(AppConfig):
 
         opportunities.register()
         conversion.register()
+        from xiaoguan.sales import reports_figures  # the weekly report's sales figures
+
+        reports_figures.register()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from xiaoguan.activities.enums import VisitResult, VisitStatus
@@ -221,15 +222,23 @@ def no_progress_customers(*, customer_ids: list[int], n: int) -> set[int]:
             "customer_id", flat=True
         )
     )
-    blocked: set[int] = set()
-    for customer_id in customer_ids:
-        if customer_id in with_plan:
-            continue
-        results = list(
-            Visit.objects.filter(customer_id=customer_id, status=VisitStatus.DONE)
-            .order_by("-visited_at", "-pk")
-            .values_list("result", flat=True)[:n]
+    rows = (
+        Visit.objects.filter(customer_id__in=customer_ids, status=VisitStatus.DONE)
+        .exclude(customer_id__in=with_plan)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("customer_id")],
+                order_by=[F("visited_at").desc(), F("pk").desc()],
+            )
         )
-        if len(results) == n and all(r == VisitResult.NO_PROGRESS for r in results):
-            blocked.add(customer_id)
-    return blocked
+        .filter(rank__lte=n)
+        .values_list("customer_id", "result")
+    )
+    counts: dict[int, int] = {}
+    progress: set[int] = set()
+    for customer_id, result in rows:
+        counts[customer_id] = counts.get(customer_id, 0) + 1
+        if result != VisitResult.NO_PROGRESS:
+            progress.add(customer_id)
+    return {c for c, k in counts.items() if k == n and c not in progress}

@@ -14,9 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from xiaoguan.customers import divisions
-from xiaoguan.customers.enums import EmployeeBand, Industry, RevenueBand, SourceChannel
+from xiaoguan.customers.enums import (
+    EmployeeBand,
+    Industry,
+    OwnerChangeKind,
+    RevenueBand,
+    SourceChannel,
+)
 from xiaoguan.customers.errors import ContactInvalid, CustomerDuplicate, CustomerInvalid
-from xiaoguan.customers.models import Contact, Customer, Tag
+from xiaoguan.customers.models import Contact, Customer, OwnerChange, Tag
 from xiaoguan.customers.normalise import (
     credit_code_is_valid,
     normalise_credit_code,
@@ -252,6 +258,10 @@ def customer_create(*, actor: User, data: CustomerData) -> Customer:
     _save(customer)
     if data.tags:
         _set_tags(customer, data.tags)
+    # Every change of owner is logged (R-CUS-5), the first one included.
+    OwnerChange.objects.create(
+        customer=customer, kind=OwnerChangeKind.CREATED, to_owner=actor, by=actor
+    )
     return customer
 
 

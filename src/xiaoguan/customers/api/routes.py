@@ -55,7 +55,7 @@ class CustomerOut(Schema):
     tags: list[str]
     notes: str
     is_active: bool
-    owner: Ref
+    owner: Ref | None  # None: in the public pool
     department: Ref
     last_contact_at: datetime | None
     created_at: datetime
@@ -86,7 +86,7 @@ def _customer_out(c: Customer) -> CustomerOut:
         tags=[t.name for t in c.tags.all()],
         notes=c.notes,
         is_active=c.is_active,
-        owner=Ref(id=c.owner_id, name=str(c.owner)),
+        owner=Ref(id=c.owner_id, name=str(c.owner)) if c.owner_id else None,
         department=Ref(id=c.department_id, name=c.department.name),
         last_contact_at=c.last_contact_at,
         created_at=c.created_at,

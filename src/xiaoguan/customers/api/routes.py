@@ -52,6 +52,9 @@ class CustomerOut(Schema):
     referrer: str
     customer_class: str
     grade: str
+    purchase_potential: str
+    purchase_intent: str
+    purchase_history: str
     tags: list[str]
     notes: str
     is_active: bool
@@ -83,6 +86,9 @@ def _customer_out(c: Customer) -> CustomerOut:
         referrer=c.referrer,
         customer_class=c.customer_class,
         grade=c.grade,
+        purchase_potential=c.purchase_potential,
+        purchase_intent=c.purchase_intent,
+        purchase_history=c.purchase_history,
         tags=[t.name for t in c.tags.all()],
         notes=c.notes,
         is_active=c.is_active,
@@ -154,6 +160,9 @@ class CustomerIn(Schema):
     referrer: str = Field("", max_length=100)
     notes: str = Field("", max_length=5000)
     tags: list[str] = Field(default_factory=list, max_length=20)
+    purchase_potential: str = Field("", max_length=10)
+    purchase_intent: str = Field("", max_length=10)
+    purchase_history: str = Field("", max_length=10)
 
     model_config = {"extra": "forbid"}
 

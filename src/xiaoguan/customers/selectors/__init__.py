@@ -100,7 +100,7 @@ def customer_get(*, user: User, customer_id: int) -> Customer:
     """One customer the user may see; otherwise Customer.DoesNotExist (a 404)."""
     return (
         _base(user)
-        .select_related("owner", "department")
+        .select_related("owner", "department", "class_overridden_by", "credit_set_by")
         .prefetch_related("tags")
         .get(pk=customer_id)
     )

@@ -18,6 +18,8 @@ from xiaoguan.customers.enums import (
     EmployeeBand,
     Industry,
     OwnerChangeKind,
+    Potential,
+    PurchaseHistory,
     RevenueBand,
     SourceChannel,
 )
@@ -52,12 +54,19 @@ CUSTOMER_FIELDS = (
     "source",
     "referrer",
     "notes",
+    # Scoring inputs of the classification (R-CUS-3)
+    "purchase_potential",
+    "purchase_intent",
+    "purchase_history",
 )
 _CHOICES = {
     "industry": Industry,
     "employee_band": EmployeeBand,
     "revenue_band": RevenueBand,
     "source": SourceChannel,
+    "purchase_potential": Potential,
+    "purchase_intent": Potential,
+    "purchase_history": PurchaseHistory,
 }
 
 
@@ -82,6 +91,9 @@ class CustomerData:
     referrer: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
+    purchase_potential: str = ""
+    purchase_intent: str = ""
+    purchase_history: str = ""
 
 
 def _track(obj: Any, *, actor: User, reason: str = "") -> None:
@@ -218,11 +230,14 @@ def _ensure_unique(data: CustomerData, *, actor: User, exclude_pk: int | None = 
 
 
 def _apply(customer: Customer, data: CustomerData) -> None:
+    from xiaoguan.customers.services.classification import apply_proposal
+
     for key in CUSTOMER_FIELDS:
         setattr(customer, key, getattr(data, key))
     customer.name_normalized = normalise_name(data.name)
     customer.name_initials = name_initials(data.name)
     customer.phone_normalized = normalise_phone(data.phone)
+    apply_proposal(customer)  # the class follows the scoring rule unless overridden (R-CUS-3)
 
 
 def _set_tags(customer: Customer, names: list[str]) -> None:

@@ -14,6 +14,8 @@ from xiaoguan.customers.enums import (
     CustomerGrade,
     EmployeeBand,
     Industry,
+    Potential,
+    PurchaseHistory,
     RevenueBand,
     SourceChannel,
 )
@@ -46,6 +48,16 @@ class CustomerForm(BootstrapForm):
     )
     revenue_band = forms.ChoiceField(
         label=_("annual revenue"), required=False, choices=_blank(RevenueBand.choices)
+    )
+    # Scoring inputs of the classification (R-CUS-3)
+    purchase_potential = forms.ChoiceField(
+        label=_("purchase potential"), required=False, choices=_blank(Potential.choices)
+    )
+    purchase_intent = forms.ChoiceField(
+        label=_("purchase intent"), required=False, choices=_blank(Potential.choices)
+    )
+    purchase_history = forms.ChoiceField(
+        label=_("purchase history"), required=False, choices=_blank(PurchaseHistory.choices)
     )
     business_scope = forms.CharField(
         label=_("business scope"), required=False, widget=forms.Textarea(attrs={"rows": 2})

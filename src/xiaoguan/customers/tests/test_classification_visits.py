@@ -3,8 +3,7 @@ sort, constant queries), its export, the dashboard panel and the customer-page s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -14,7 +13,7 @@ from xiaoguan.customers.models import Customer
 from xiaoguan.customers.selectors import classification as sel
 from xiaoguan.customers.tests.factories import make_customer
 
-NOW = datetime(2026, 6, 30, 9, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
 
 
 def _customer(owner, name, *, grade, created_days_ago, contact_days_ago=None):

@@ -221,6 +221,11 @@ class Customer(Owned):
             models.Index(fields=["department", "name_normalized"]),
             models.Index(fields=["department", "created_at"]),
             models.Index(fields=["owner", "created_at"]),
+            # The list filtered by class in a manager's subtree (docs/benchmarks.md).
+            models.Index(
+                fields=["department", "customer_class", "created_at"],
+                name="customer_dept_class_created",
+            ),
             models.Index(fields=["pool", "pool_entered_at"]),
             models.Index(fields=["name_initials"]),
         ]

@@ -138,12 +138,14 @@ def pool_create(
 ) -> Pool:
     """A pool for a region. Without a member list, everyone active in the region's subtree
     becomes a member (the usual case: the region's reps and managers)."""
+    # Re-read: a tree insertion may have moved the department's path since it was loaded.
+    department = Department.objects.get(pk=department.pk)
     if Pool.objects.filter(department=department).exists():
         msg = _("This department has a pool already.")
         raise ValidationFailed(msg, fields={"department": msg})
-    name = " ".join((name or "").split()) or _("%(region)s public pool") % {
-        "region": department.name
-    }
+    with translation.override(settings.LANGUAGE_CODE):  # stored in the company's language
+        default_name = _("%(region)s public pool") % {"region": department.name}
+    name = " ".join((name or "").split()) or default_name
     if len(name) > 60:
         msg = _("At most %(n)s characters.") % {"n": 60}
         raise ValidationFailed(msg, fields={"name": msg})

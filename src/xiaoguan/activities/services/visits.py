@@ -178,7 +178,7 @@ def _clean_record(data: VisitData, customer: Customer, now: datetime) -> dict[st
         "next_step": _text(data.next_step, 300, "next_step", errors),
     }
     ids = {int(i) for i in data.contact_ids or []}
-    contacts = list(Contact.objects.filter(customer=customer, pk__in=ids))
+    contacts = list(Contact.objects.filter(customer=customer, pk__in=ids)) if ids else []
     if len(contacts) != len(ids):
         errors["contacts"] = _("Choose only contacts of this customer.")
     latitude = _coordinate(data.latitude, 90, "latitude", errors)
@@ -248,12 +248,21 @@ def visit_record(
         setattr(visit, key, cleaned[key])
     visit.status = VisitStatus.DONE
     _track(visit, actor=actor)
+    new = visit._state.adding
     visit.save()
-    visit.contacts.set(cleaned["contacts"])
+    if not new:
+        visit.contacts.set(cleaned["contacts"])
+    elif cleaned["contacts"]:
+        visit.contacts.add(*cleaned["contacts"])
     if cleaned["followup"]:
-        title, due = cleaned["followup"]
-        followup_create(
-            actor=actor, customer=customer, title=title, due_date=due, visit=visit, now=now
+        title, due = cleaned["followup"]  # checked above, with the customer's scope
+        FollowUp.objects.create(
+            owner=actor,
+            department_id=actor.department_id,
+            customer=customer,
+            visit=visit,
+            title=title,
+            due_date=due,
         )
     customer_touch(customer=customer, at=visit.visited_at)
     return visit

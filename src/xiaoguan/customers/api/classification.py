@@ -170,7 +170,7 @@ class OverrideIn(Schema):
     model_config = {"extra": "forbid"}
 
 
-@router.put(
+@router.post(
     "/{customer_id}/class",
     response=CreditFileOut,
     summary="A manager overrides the class, with a reason",
@@ -187,8 +187,8 @@ def class_override(request, customer_id: int, payload: OverrideIn):
     return _file_out(_customer(user, customer_id))
 
 
-@router.delete(
-    "/{customer_id}/class",
+@router.post(
+    "/{customer_id}/class/clear",
     response=CreditFileOut,
     summary="Clear the override: back to the proposed class",
 )
@@ -205,7 +205,7 @@ class GradeIn(Schema):
     model_config = {"extra": "forbid"}
 
 
-@router.put("/{customer_id}/grade", response=CreditFileOut, summary="A manager sets the grade")
+@router.post("/{customer_id}/grade", response=CreditFileOut, summary="A manager sets the grade")
 def grade_set(request, customer_id: int, payload: GradeIn):
     user = _require(request, "customers.classify")
     customer = _customer(user, customer_id)

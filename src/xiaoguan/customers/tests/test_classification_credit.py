@@ -127,16 +127,16 @@ def test_credit_api(company, api):
     assert r.status_code == 201
     assert rep.get(base).json()["notes"][0]["content"] == "营业执照齐全"
     # classification through the API
-    r = rep.send("put", f"{base}/class", {"customer_class": "A", "reason": "x"})
+    r = rep.send("post", f"{base}/class", {"customer_class": "A", "reason": "x"})
     assert r.status_code == 403
     mgr = api(company.mgr_east)
-    r = mgr.send("put", f"{base}/class", {"customer_class": "A", "reason": ""})
+    r = mgr.send("post", f"{base}/class", {"customer_class": "A", "reason": ""})
     assert r.status_code == 422
-    r = mgr.send("put", f"{base}/class", {"customer_class": "A", "reason": "集团客户"})
+    r = mgr.send("post", f"{base}/class", {"customer_class": "A", "reason": "集团客户"})
     assert r.status_code == 200 and r.json()["customer_class"] == "A"
     assert r.json()["class_overridden"] is True
-    r = mgr.send("delete", f"{base}/class")
+    r = mgr.send("post", f"{base}/class/clear")
     assert r.status_code == 200 and r.json()["class_overridden"] is False
-    r = mgr.send("put", f"{base}/grade", {"grade": "B"})
+    r = mgr.send("post", f"{base}/grade", {"grade": "B"})
     assert r.status_code == 200 and r.json()["grade"] == "B"
-    assert api(company.mgr_west).send("put", f"{base}/grade", {"grade": "A"}).status_code == 404
+    assert api(company.mgr_west).send("post", f"{base}/grade", {"grade": "A"}).status_code == 404

@@ -1,5 +1,17 @@
-"""Pages of the data part of customers; included in ``customers/web/urls.py`` (namespace "customers")."""
+"""Pages of the data part of customers (import, merge); included in ``customers/web/urls.py``
+(namespace "customers")."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from xiaoguan.customers.web import data_views
+
+urlpatterns: list = [
+    path("import/", data_views.import_page, name="import"),
+    path("import/run/", data_views.import_confirm, name="import_run"),
+    path(
+        "import/template/<slug:import_kind>/",
+        data_views.import_template,
+        name="import_template",
+    ),
+    path("<int:customer_id>/merge/", data_views.customer_merge_page, name="merge"),
+]

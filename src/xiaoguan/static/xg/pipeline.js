@@ -46,7 +46,11 @@
     return parts.filter(Boolean).join(" ");
   }
 
-  function move(card, stage) {
+  function putBack(card, home) {
+    if (home && home.parent && card.parentNode !== home.parent) { home.parent.insertBefore(card, home.next); }
+  }
+
+  function move(card, stage, home) {
     if (!stage || stage === card.getAttribute("data-stage")) { return; }
     if (stage === "won" || stage === "lost") {
       pending = { card: card, stage: stage };
@@ -60,8 +64,13 @@
     post(card, stage, {}).then(function (result) {
       if (result.ok) { window.location.reload(); return; }
       board.removeAttribute("aria-busy");
+      putBack(card, home);
       showError(messageOf(result.data));
-    }).catch(function () { board.removeAttribute("aria-busy"); showError(errorBox.getAttribute("data-offline") || "Error"); });
+    }).catch(function () {
+      board.removeAttribute("aria-busy");
+      putBack(card, home);
+      showError(errorBox.getAttribute("data-offline"));
+    });
   }
 
   if (closeForm) {
@@ -113,11 +122,12 @@
     var card = dragged;
     dragged = null;
     var stage = target.getAttribute("data-stage");
+    var home = { parent: card.parentNode, next: card.nextSibling };
     if (target.classList.contains("xg-pipeline-column") && stage !== card.getAttribute("data-stage")) {
       var list = target.querySelector(".xg-pipeline-cards");
       if (list) { list.insertBefore(card, list.firstChild); }
     }
-    move(card, stage);
+    move(card, stage, home);
   });
 
   // Phones: a stage picker on each card instead of dragging.

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from xiaoguan.customers.models import Customer
+from xiaoguan.customers.enums import OwnerChangeKind
+from xiaoguan.customers.models import Customer, OwnerChange
 from xiaoguan.customers.services import pool as pool_services
 from xiaoguan.org.models import Department, User
 
@@ -36,6 +37,14 @@ def _reps_of(region: Department) -> list[User]:
         )
         .distinct()
         .order_by("username")
+    )
+
+
+def _age(customer_ids: list[int], created_at: Any) -> None:
+    """Date customers (and their creation in the owner history) back, as class C."""
+    Customer.objects.filter(pk__in=customer_ids).update(customer_class="C", created_at=created_at)
+    OwnerChange.objects.filter(customer_id__in=customer_ids, kind=OwnerChangeKind.CREATED).update(
+        at=created_at
     )
 
 
@@ -74,9 +83,7 @@ def _load(users: dict[str, Any], departments: dict[str, Any]) -> int:
             )
         # Not followed up: aged, warned and then returned by the job (as on earlier days).
         aged = [c.pk for c in owned[4:7]]
-        Customer.objects.filter(pk__in=aged).update(
-            customer_class="C", created_at=now - timedelta(days=rnd.randint(100, 140))
-        )
+        _age(aged, now - timedelta(days=rnd.randint(100, 140)))
     pool_services.pool_run(now=now - timedelta(days=40))
     pool_services.pool_run(now=now - timedelta(days=30))
 
@@ -110,9 +117,6 @@ def _load(users: dict[str, Any], departments: dict[str, Any]) -> int:
                 customer_id=mine[0].pk, actor=manager, reason="重点工程项目跟进中，不退回公海"
             )
         # And three of the rep's customers not followed up for nearly a month: warned today.
-        due = [c.pk for c in mine[1:4]]
-        Customer.objects.filter(pk__in=due).update(
-            customer_class="C", created_at=now - timedelta(days=26)
-        )
+        _age([c.pk for c in mine[1:4]], now - timedelta(days=26))
         pool_services.pool_warn_due(now=now)
     return Customer.objects.filter(owner__isnull=True, pool__isnull=False).count()

@@ -258,6 +258,40 @@ def class_override_clear(*, customer: Customer, actor: User) -> Customer:
 
 
 @transaction.atomic
+def scoring_inputs_set(
+    *,
+    customer: Customer,
+    actor: User,
+    purchase_potential: str = "",
+    purchase_intent: str = "",
+    purchase_history: str = "",
+) -> Customer:
+    """The rep's judgement of the scoring inputs alone (the customer form sets them too); the
+    proposal follows."""
+    if not actor.has_right("customers.edit"):
+        raise PermissionDenied()
+    values = {
+        "purchase_potential": (purchase_potential or "", Potential),
+        "purchase_intent": (purchase_intent or "", Potential),
+        "purchase_history": (purchase_history or "", PurchaseHistory),
+    }
+    errors = {
+        k: _("Not one of the allowed values.")
+        for k, (v, choices) in values.items()
+        if v and v not in choices.values
+    }
+    if errors:
+        raise ValidationFailed(fields=errors)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    for key, (value, _choices) in values.items():
+        setattr(customer, key, value)
+    apply_proposal(customer)
+    _track(customer, actor)
+    customer.save(update_fields=[*values, *_CLASS_FIELDS])
+    return customer
+
+
+@transaction.atomic
 def grade_set(*, customer: Customer, actor: User, grade: str) -> Customer:
     """A manager sets the grade (客户分级), which drives the visit frequency; blank clears it."""
     _require(actor, "customers.classify")

@@ -161,3 +161,20 @@ def test_points_rule_checks_the_count(db):
     with pytest.raises(ValidationFailed):
         policy.rule("customers.credit_poor_ratings").parse("B,Z")
     assert policy.rule("customers.credit_poor_ratings").parse("C， B") == "C,B"
+
+
+def test_scoring_inputs_set_rescores(company):
+    c = make_customer(company.rep_e1, "舟山港消防公司")
+    with pytest.raises(ValidationFailed):
+        svc.scoring_inputs_set(customer=c, actor=company.rep_e1, purchase_intent="max")
+    with pytest.raises(PermissionDenied):
+        svc.scoring_inputs_set(customer=c, actor=company.finance1, purchase_intent="high")
+    svc.scoring_inputs_set(
+        customer=c,
+        actor=company.rep_e1,
+        purchase_potential="high",
+        purchase_intent="high",
+        purchase_history="repeat",
+    )
+    c.refresh_from_db()
+    assert (c.class_score, c.customer_class) == (70, "A")  # 0 + 30 + 25 + 15

@@ -72,7 +72,8 @@ class ConversionForm(BootstrapForm):
         label=_("expected amount"), max_digits=16, decimal_places=2, min_value=0
     )
     expected_close = forms.DateField(
-        label=_("expected close"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("expected close"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     probability = forms.IntegerField(
         label=_("probability (%)"),

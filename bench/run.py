@@ -571,6 +571,20 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
+# Scenarios kept in their own modules (in-process, with their budget).
+from bench import import_bench  # noqa: E402
+
+BUDGETS_MS[import_bench.NAME] = import_bench.BUDGET_MS
+SCENARIOS.append(
+    Scenario(
+        import_bench.NAME,
+        import_bench.DESCRIPTION,
+        "",
+        import_bench.floor_import,
+        measure=import_bench.measure_import,
+    )
+)
+
 # --- report -----------------------------------------------------------------------------
 
 

@@ -162,6 +162,22 @@ def _merged_ranges(archive: zipfile.ZipFile, part: str) -> list[str]:
     return found
 
 
+_DIMENSION = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=\"[A-Z]*\d*:?[A-Z]+(\d+)\""
+)
+
+
+def _declared_last_row(archive: zipfile.ZipFile, part: str) -> int | None:
+    """The last row of the sheet's <dimension>, read from the start of the part."""
+    try:
+        with archive.open(part.lstrip("/")) as stream:
+            head = stream.read(4096)
+    except KeyError:
+        return None
+    match = _DIMENSION.search(head)
+    return int(match.group(1)) if match else None
+
+
 def xlsx_read(
     upload: IO[bytes] | bytes,
     *,
@@ -195,7 +211,13 @@ def xlsx_read(
         if not book.worksheets:
             raise XlsxRejected(_("The workbook has no worksheet."))
         sheet = book.worksheets[0]
-        merged = _merged_ranges(archive, getattr(sheet, "_worksheet_path", ""))
+        part = getattr(sheet, "_worksheet_path", "")
+        # The declared size, when present, refuses a huge sheet before any row is read.
+        # (Not ``sheet.max_row``: without a declaration openpyxl would parse every row.)
+        declared = _declared_last_row(archive, part)
+        if declared is not None and declared - 1 > max_rows:
+            raise _too_many(max_rows)
+        merged = _merged_ranges(archive, part)
         if merged:
             raise XlsxRejected(
                 _(
@@ -259,10 +281,6 @@ def _map_header(header: Sequence[Any], columns: Sequence[Column]) -> dict[int, s
 
 
 def _read_rows(sheet: Any, *, columns: Sequence[Column], max_rows: int) -> Sheet:
-    # The declared size, when present, refuses a huge sheet before any row is read.
-    declared = getattr(sheet, "max_row", None)
-    if isinstance(declared, int) and declared - 1 > max_rows:
-        raise _too_many(max_rows)
     rows_iter = sheet.iter_rows(values_only=True)
     header: Sequence[Any] = ()
     for values in rows_iter:

@@ -4,6 +4,7 @@ clear, and the set-based recompute after a policy change."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from xiaoguan.core import policy
 from xiaoguan.core.errors import PermissionDenied, ValidationFailed
@@ -11,6 +12,15 @@ from xiaoguan.customers.models import Customer
 from xiaoguan.customers.services import CustomerData, customer_update
 from xiaoguan.customers.services import classification as svc
 from xiaoguan.customers.tests.factories import make_customer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """policy_set caches values that the test's rollback leaves behind: start and end clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 # Defaults: weights scale 30, potential 30, intent 25, history 15 (total 100); points
 # employees 20/40/70/100, revenue 10/30/50/80/100, potential & intent 20/60/100,

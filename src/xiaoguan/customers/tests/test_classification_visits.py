@@ -6,12 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from xiaoguan.core import policy
 from xiaoguan.customers.models import Customer
 from xiaoguan.customers.selectors import classification as sel
 from xiaoguan.customers.tests.factories import make_customer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """policy_set caches values that the test's rollback leaves behind: start and end clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 NOW = datetime(2026, 6, 30, 9, 0, tzinfo=UTC)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from xiaoguan.customers.models import Contact, Customer, Tag
 from xiaoguan.customers.normalise import (
@@ -14,7 +16,7 @@ from xiaoguan.customers.normalise import (
     normalise_name,
     normalise_phone,
 )
-from xiaoguan.org.models import User
+from xiaoguan.org.models import Department, User
 from xiaoguan.org.scope import visible
 
 # Sort keys a list may ask for; anything else falls back to the name.
@@ -30,6 +32,7 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SORT = "name"
 _PHONE_LIKE = re.compile(r"^[\d\s+\-()]+$")
+_INITIALS_LIKE = re.compile(r"^[0-9a-z]{2,}$")
 FILTER_KEYS = (
     "customer_class",
     "grade",
@@ -40,10 +43,41 @@ FILTER_KEYS = (
     "tag",
     "active",
 )
+# What the list page filters on besides (region, last contact, several tags).
+LIST_FILTER_KEYS = (
+    *FILTER_KEYS,
+    "region",
+    "contact_after",
+    "contact_before",
+    "never_contacted",
+    "tags",
+)
 
 
 def _base(user: User) -> QuerySet[Customer]:
     return visible(Customer.objects.all(), user)
+
+
+def _search_q(q: str) -> Q:
+    """Name (as typed and normalised), pinyin initials (hzxf → 杭州消防…), phone, credit code."""
+    condition = Q(name__icontains=q)
+    name_key = normalise_name(q)
+    if name_key:
+        condition |= Q(name_normalized__contains=name_key.removesuffix("公司") or name_key)
+    initials = q.lower().replace(" ", "")
+    if _INITIALS_LIKE.match(initials):
+        condition |= Q(name_initials__contains=initials)
+    digits = normalise_phone(q)
+    if len(digits) >= 4 and _PHONE_LIKE.match(q):
+        condition |= Q(phone_normalized__contains=digits)
+    code = normalise_credit_code(q)
+    if len(code) >= 6:
+        condition |= Q(credit_code__startswith=code)
+    return condition
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def customer_list(
@@ -53,11 +87,15 @@ def customer_list(
     filters: dict[str, Any] | None = None,
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[Customer]:
-    """The customers the user may see: searched by name (also the normalised name), phone or
-    credit code; filtered by the allow-listed keys of ``FILTER_KEYS``; sorted by ``SORTS``.
+    """The customers the user may see: searched by name (also the normalised name and the
+    pinyin initials), phone or credit code; filtered by the allow-listed keys of
+    ``FILTER_KEYS``; sorted by ``SORTS``.
 
-    ``filters["active"]`` is "active" (the default), "inactive" or "all"; ``owner`` counts
-    only when the owner is someone the user may see."""
+    ``filters["active"]`` is "active" (the default), "inactive" or "all"; ``owner`` and
+    ``region`` (a department: its whole subtree) count only when the user may see them;
+    ``contact_after`` / ``contact_before`` are dates (last contact on or after / before the
+    day), ``never_contacted`` keeps customers never contacted; ``tags`` (or ``tag``) keeps
+    customers carrying any of the tags."""
     filters = filters or {}
     qs = _base(user)
     active = filters.get("active") or "active"
@@ -67,17 +105,7 @@ def customer_list(
         qs = qs.filter(is_active=False)
     q = (q or "").strip()
     if q:
-        condition = Q(name__icontains=q)
-        name_key = normalise_name(q)
-        if name_key:
-            condition |= Q(name_normalized__icontains=name_key.removesuffix("公司") or name_key)
-        digits = normalise_phone(q)
-        if len(digits) >= 4 and _PHONE_LIKE.match(q):
-            condition |= Q(phone_normalized__contains=digits)
-        code = normalise_credit_code(q)
-        if len(code) >= 6:
-            condition |= Q(credit_code__startswith=code)
-        qs = qs.filter(condition)
+        qs = qs.filter(_search_q(q))
     for key in ("customer_class", "grade", "province", "source", "industry"):
         value = filters.get(key)
         if value:
@@ -89,11 +117,37 @@ def customer_list(
             qs = qs.filter(owner_id=owner_id)
         else:
             qs = qs.none()
-    tag = filters.get("tag")
-    if tag:
-        qs = qs.filter(tags__pk=tag.pk if isinstance(tag, Tag) else tag)
+    region = filters.get("region")
+    if region:
+        dept = (
+            region
+            if isinstance(region, Department)
+            else visible(Department.objects.filter(pk=region), user).first()
+        )
+        if dept is None:
+            qs = qs.none()
+        else:
+            subtree = Department.objects.filter(path__startswith=dept.path).values("pk")
+            qs = qs.filter(department_id__in=subtree)
+    if filters.get("never_contacted"):
+        qs = qs.filter(last_contact_at__isnull=True)
+    after = filters.get("contact_after")
+    if after:
+        qs = qs.filter(last_contact_at__gte=_day_start(after))
+    before = filters.get("contact_before")
+    if before:
+        qs = qs.filter(last_contact_at__lt=_day_start(before))
+    tags = list(filters.get("tags") or [])
+    if filters.get("tag"):
+        tags.append(filters["tag"])
+    tag_ids = [t.pk if isinstance(t, Tag) else int(t) for t in tags]
+    if tag_ids:
+        tagged = Customer.tags.through.objects.filter(
+            customer_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+        qs = qs.filter(Exists(tagged))
     ordering = SORTS.get(sort) or SORTS[DEFAULT_SORT]
-    return qs.select_related("owner", "department").prefetch_related("tags").order_by(*ordering)
+    return qs.select_related("owner").prefetch_related("tags").order_by(*ordering)
 
 
 def customer_get(*, user: User, customer_id: int) -> Customer:

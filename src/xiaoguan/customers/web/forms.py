@@ -21,7 +21,6 @@ from xiaoguan.customers.enums import (
 )
 from xiaoguan.customers.models import Contact, Customer
 from xiaoguan.customers.services import ContactData, CustomerData
-from xiaoguan.org.models import User
 
 _TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
@@ -110,8 +109,30 @@ class CustomerForm(BootstrapForm):
         return CustomerData(**{k: v if v is not None else None for k, v in data.items()})
 
 
+class _IntListField(forms.Field):
+    """Several positive integers (``?tags=3&tags=5``); at most 20."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        if value in (None, "", []):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        out = []
+        for v in values[:20]:
+            try:
+                n = int(v)
+            except (TypeError, ValueError):
+                raise forms.ValidationError(_("Choose valid tags.")) from None
+            if n < 1:
+                raise forms.ValidationError(_("Choose valid tags."))
+            out.append(n)
+        return out
+
+
 class CustomerFilterForm(BootstrapForm):
-    """The list's filters: an allow-list, never the raw query string."""
+    """The list's filters: an allow-list, never the raw query string. Saved filters are
+    re-read through this form when used."""
 
     q = forms.CharField(required=False, max_length=100)
     customer_class = forms.ChoiceField(
@@ -120,7 +141,8 @@ class CustomerFilterForm(BootstrapForm):
     grade = forms.ChoiceField(
         required=False, choices=_blank(CustomerGrade.choices, _("All grades"))
     )
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    region = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     province = forms.ChoiceField(required=False)
     source = forms.ChoiceField(
         required=False, choices=_blank(SourceChannel.choices, _("All sources"))
@@ -128,18 +150,30 @@ class CustomerFilterForm(BootstrapForm):
     industry = forms.ChoiceField(
         required=False, choices=_blank(Industry.choices, _("All industries"))
     )
+    contact_after = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    contact_before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    never_contacted = forms.BooleanField(required=False)
     tag = forms.IntegerField(required=False, min_value=1)
+    tags = _IntListField(required=False)
     active = forms.ChoiceField(
         required=False,
         choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))],
     )
     sort = forms.CharField(required=False, max_length=20)
 
-    def __init__(self, *args, owners, **kwargs):
+    def __init__(self, *args, owners=(), regions=(), **kwargs):
+        """``owners`` and ``regions``: (id, label) pairs the user may pick (already scoped)."""
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
-        self.fields["owner"].empty_label = _("All owners")
+        self.fields["owner"].choices = _blank(list(owners), _("All owners"))
+        self.fields["region"].choices = _blank(list(regions), _("All regions"))
         self.fields["province"].choices = _blank(divisions.province_choices(), _("All provinces"))
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("contact_after"), data.get("contact_before")
+        if after and before and after >= before:
+            self.add_error("contact_before", _("The end of the period must come after its start."))
+        return data
 
 
 class ContactForm(BootstrapForm):

@@ -5,6 +5,7 @@ from xiaoguan.customers.web import (
     urls_classification,
     urls_data,
     urls_leads,
+    urls_list,
     urls_pool,
     views,
 )
@@ -30,3 +31,4 @@ urlpatterns += urls_pool.urlpatterns
 urlpatterns += urls_classification.urlpatterns
 urlpatterns += urls_leads.urlpatterns
 urlpatterns += urls_data.urlpatterns
+urlpatterns += urls_list.urlpatterns

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,16 +16,13 @@ from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
-from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import divisions, registries, selectors, services
 from xiaoguan.customers.errors import CustomerDuplicate
 from xiaoguan.customers.models import Contact, Customer
-from xiaoguan.customers.web.forms import ContactForm, CustomerFilterForm, CustomerForm
-from xiaoguan.org import selectors as org_selectors
+from xiaoguan.customers.web.forms import ContactForm, CustomerForm
 
-PAGE_SIZE = 25
-# Sortable column headers: (key, label); the selector's allow-list decides what is valid.
-SORT_COLUMNS = ("name", "created", "class", "last_contact")
+# The list and its export live in list_views (search, filters, saved filters, pagination).
+from xiaoguan.customers.web.list_views import customer_export, customer_list  # noqa: F401
 
 
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
@@ -43,83 +39,9 @@ def _contact(request: HttpRequest, contact_id: int) -> Contact:
         raise Http404 from None
 
 
-def _search(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
-    """The list's filters (an allow-list) and the scoped, sorted result."""
-    form = CustomerFilterForm(
-        request.GET or None, owners=org_selectors.employee_choices(user=request.user)
-    )
-    q, filters, sort = "", {"active": "active"}, selectors.DEFAULT_SORT
-    if form.is_valid():
-        data = form.cleaned_data
-        q = data["q"] or ""
-        filters = {k: data.get(k) for k in selectors.FILTER_KEYS if data.get(k)}
-        filters.setdefault("active", "active")
-        if data["sort"] in selectors.SORTS:
-            sort = data["sort"]
-    qs = selectors.customer_list(user=request.user, q=q, filters=filters, sort=sort)
-    return qs, {"filter_form": form, "q": q, "sort": sort}
-
-
-@require_right("customers.view")
-def customer_list(request: HttpRequest) -> HttpResponse:
-    qs, chosen = _search(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    sort = chosen["sort"]
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in SORT_COLUMNS
-    }
-    return render(
-        request,
-        "customers/customer_list.html",
-        {
-            "page": page,
-            "columns": columns,
-            "can_edit": request.user.has_right("customers.edit"),
-            "tags": selectors.tag_choices(),
-            **chosen,
-        },
-    )
-
-
 def _address(customer: Customer) -> str:
     return divisions.full_address(
         customer.province, customer.city, customer.district, customer.street
-    )
-
-
-@require_right("customers.view")
-def customer_export(request: HttpRequest) -> HttpResponse:
-    """The filtered customer list as xlsx: exactly the rows the list shows, all pages."""
-    qs, _chosen = _search(request)
-    return xlsx_response(
-        filename="customers.xlsx",
-        sheet_title=_("Customers"),
-        columns=[
-            (_("customer name"), "name"),
-            (_("unified social credit code"), "credit_code"),
-            (_("customer class"), "get_customer_class_display"),
-            (_("grade"), "get_grade_display"),
-            (_("phone"), "phone"),
-            (_("address"), _address),
-            (_("industry"), "get_industry_display"),
-            (_("source channel"), "get_source_display"),
-            (_("referrer"), "referrer"),
-            (_("tags"), lambda c: "、".join(t.name for t in c.tags.all())),
-            (_("owner"), lambda c: str(c.owner)),
-            (_("department"), "department__name"),
-            (_("last contact"), "last_contact_at"),
-            (_("created"), "created_at"),
-            (_("active"), "is_active"),
-        ],
-        rows=qs,
-        actor=request.user,
-        request=request,
-        what="customers.customers",
     )
 
 

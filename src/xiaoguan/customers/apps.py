@@ -59,3 +59,6 @@ class CustomersConfig(AppConfig):
         classification.register()
         leads.register()
         data.register()
+        from xiaoguan.customers.setup import list as list_part
+
+        list_part.register()

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from xiaoguan.core.web import admin_views, auth_views, views
+from xiaoguan.core.web import admin_views, attachment_views, auth_views, views
 from xiaoguan.core.web.decorators import public
 
 urlpatterns = [
@@ -19,4 +19,15 @@ urlpatterns = [
     path("policy/<str:key>/edit/", admin_views.policy_rule_edit, name="policy_rule_edit"),
     path("audit/", admin_views.audit_page, name="audit"),
     path("audit/export/", admin_views.audit_export, name="audit_export"),
+    path("attachments/upload/", attachment_views.attachment_upload, name="attachment_upload"),
+    path(
+        "attachments/<int:attachment_id>/download/",
+        attachment_views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<int:attachment_id>/remove/",
+        attachment_views.attachment_remove,
+        name="attachment_remove",
+    ),
 ]

@@ -94,6 +94,13 @@ def lead_get(*, user: User, lead_id: int) -> Lead:
     )
 
 
+def customer_leads(*, customer: Customer, user: User) -> list[Lead]:
+    """The leads converted into a customer, those the user may see (for the customer page)."""
+    return list(
+        _base(user).filter(converted_customer=customer).select_related("owner").order_by("-pk")[:20]
+    )
+
+
 def assignable_users(*, user: User) -> QuerySet[User]:
     """Whom the user may give leads to: active employees in their scope with a department."""
     return visible(
@@ -150,7 +157,8 @@ def referral_hours() -> int:
     return int(policy.value("customers.referral_followup_hours"))
 
 
-def _with_deadline(qs: QuerySet[Lead], hours: int) -> QuerySet[Lead]:
+def _with_deadline(qs: QuerySet[Lead], hours: int) -> Any:
+    """The queryset annotated with the follow-up start, half-time and deadline."""
     start = Coalesce(F("assigned_at"), F("created_at"))
     return qs.annotate(
         followup_start=ExpressionWrapper(start, output_field=DateTimeField()),

@@ -61,6 +61,18 @@ def register() -> None:
             section=_("Customers"),
         )
     )
+    from xiaoguan.customers.registries import DetailSection, register_detail_section
+
+    register_detail_section(
+        DetailSection(
+            key="leads",
+            order=90,
+            template="customers/lead_customer_section.html",
+            context=_customer_leads,
+            right="leads.view",
+            column="side",
+        )
+    )
     navigation.register_panel(
         navigation.DashboardPanel(
             key="leads_referral_breaches",
@@ -82,3 +94,9 @@ def _panel(request):
     if not can_assign and not any(counts.values()):
         return None
     return {**counts, "can_assign": can_assign}
+
+
+def _customer_leads(customer, user):
+    from xiaoguan.customers.selectors import leads as lead_selectors
+
+    return {"leads": lead_selectors.customer_leads(customer=customer, user=user)}

@@ -75,3 +75,11 @@ def test_conversion_page_rights_and_scope(company, login):
     client = login(company.marketing1)
     response = client.post(reverse("sales:lead_convert", args=[mkt_lead.pk]), _post(mkt_lead))
     assert response.status_code == 200 and Opportunity.objects.count() == 0
+
+
+def test_customer_page_shows_the_lead_it_came_from(company, login):
+    lead = make_lead(company.rep_e1)
+    login(company.rep_e1).post(reverse("sales:lead_convert", args=[lead.pk]), _post(lead))
+    customer = Lead.objects.get(pk=lead.pk).converted_customer
+    body = login(company.rep_e1).get(reverse("customers:detail", args=[customer.pk])).content
+    assert b'data-testid="customer-leads"' in body

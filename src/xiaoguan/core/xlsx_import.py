@@ -189,7 +189,8 @@ def xlsx_read(
     if isinstance(upload, bytes | bytearray):
         data = bytes(upload)
     else:
-        if getattr(upload, "size", None) is not None and upload.size > max_bytes:  # type: ignore[union-attr]
+        size = getattr(upload, "size", None)
+        if isinstance(size, int) and size > max_bytes:
             raise _too_big(max_bytes)
         data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:

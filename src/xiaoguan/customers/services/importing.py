@@ -534,7 +534,7 @@ def _write_customers(actor: User, plan: _Plan, target: ImportTarget) -> int:
         owner: User | None = record["owner"]
         customer = Customer(owner=owner)
         if owner is not None:
-            customer.department_id = owner.department_id
+            customer.department_id = owner.department_id  # type: ignore[assignment]
             customer.assigned_at = now
         else:
             assert target.pool is not None

@@ -79,9 +79,11 @@ def _repoint_generic(*, survivor: Customer, duplicate: Customer) -> dict[str, in
     """Every foreign key to Customer still pointing at the duplicate, re-pointed."""
     moved: dict[str, int] = {}
     for rel in Customer._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+        if not isinstance(rel, models.ForeignObjectRel) or rel.many_to_many:
             continue
         model = rel.related_model
+        if not isinstance(model, type) or not issubclass(model, models.Model):
+            continue
         if issubclass(model, HistoricalChanges) or model is Customer.tags.through:
             continue  # history records what was; tags were united above
         fk_name = rel.field.name

@@ -36,10 +36,14 @@ BUDGETS_MS = {
     "customers_rep_p10": 150.0,
     "customers_manager": 150.0,
     "customers_manager_p50": 150.0,
+    "customers_rep_contact": 150.0,
+    "customers_manager_contact": 150.0,
+    "customers_manager_contact_p50": 150.0,
     "customer_dup_check": 50.0,
 }
 DUP_CHECK_RUNS = 200
-CUSTOMER_PAGE_SIZE = 25  # customers.web.views.PAGE_SIZE
+CUSTOMER_PAGE_SIZE = 25  # customers.web.list_views.PAGE_SIZE
+CUSTOMER_COUNT_CAP = 1000  # customers.web.list_views.COUNT_CAP
 
 
 # --- statistics -------------------------------------------------------------------------
@@ -387,14 +391,16 @@ def _customer_scope_sql(user) -> tuple[str, list]:
     if scope == DataScope.DEPARTMENT:
         return "(c.owner_id = %s OR c.department_id = %s)", [user.pk, user.department_id]
     return (
-        f"(c.owner_id = %s OR c.department_id IN (SELECT id FROM {t['department']} "
-        "WHERE path LIKE %s))",
+        f"(c.owner_id = %s OR c.department_id = ANY(ARRAY(SELECT id FROM {t['department']} "
+        "WHERE path LIKE %s)))",
         [user.pk, user.department.path + "%"],
     )
 
 
 def _customer_list_floor(user, *, where: str, params: list, order: str, page: int):
-    """Count + one page (with the owner's name) + the page's tags + the user's roles."""
+    """One page (with the owner's name, one row more to know whether a next page exists) +
+    the page's tags + the user's roles; on the first page also the count, capped as the page
+    caps it (customers.web.list_views.list_page)."""
     from django.db import connection
 
     t = _tables()
@@ -404,17 +410,28 @@ def _customer_list_floor(user, *, where: str, params: list, order: str, page: in
     page_sql = (
         f"SELECT c.id, c.name, c.customer_class, c.phone, c.industry, c.is_active, "
         f"c.last_contact_at, c.created_at, u.full_name FROM {t['customer']} c "
-        f"JOIN {t['user']} u ON u.id = c.owner_id WHERE {where_sql} ORDER BY {order} "
-        f"LIMIT {CUSTOMER_PAGE_SIZE} OFFSET {(page - 1) * CUSTOMER_PAGE_SIZE}"
+        f"LEFT JOIN {t['user']} u ON u.id = c.owner_id WHERE {where_sql} ORDER BY {order} "
+        f"LIMIT {CUSTOMER_PAGE_SIZE + 1} OFFSET {(page - 1) * CUSTOMER_PAGE_SIZE}"
     )
     with connection.cursor() as cursor:
         cursor.execute(page_sql, all_params)
         ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         raise RuntimeError(f"the customer list of {user.username} has no page {page}")
+    count = (
+        [
+            (
+                f"SELECT count(*) FROM (SELECT c.id FROM {t['customer']} c WHERE {where_sql} "
+                f"LIMIT {CUSTOMER_COUNT_CAP + 1}) s",
+                all_params,
+            )
+        ]
+        if page == 1
+        else []
+    )
     return [
         _roles_statement(user),
-        (f"SELECT count(*) FROM {t['customer']} c WHERE {where_sql}", all_params),
+        *count,
         (page_sql, all_params),
         (
             f"SELECT ct.customer_id, g.id, g.name FROM {t['customer_tags']} ct "
@@ -448,6 +465,39 @@ def floor_customers_manager(page: int) -> Callable:
         f"A region manager's subtree, class {MANAGER_CLASS}, newest first, page {page}, count."
     )
     return floor
+
+
+def floor_customers_contact(page: int) -> Callable:
+    def floor(user):
+        return _customer_list_floor(
+            user,
+            where="c.last_contact_at >= %s",
+            params=[_contact_since()],
+            order="c.last_contact_at DESC, c.id DESC",
+            page=page,
+        )
+
+    floor.__doc__ = (
+        f"Customers contacted in the last {CONTACT_DAYS} days, latest contact first, page {page}."
+    )
+    return floor
+
+
+def _contact_since():
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - timedelta(days=CONTACT_DAYS)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _contact_path(page: int = 1) -> str:
+    from datetime import date, timedelta
+
+    since = (date.today() - timedelta(days=CONTACT_DAYS)).isoformat()
+    suffix = f"&page={page}" if page > 1 else ""
+    return f"/customers/?contact_after={since}&sort=-last_contact{suffix}"
 
 
 def floor_dup_check(user) -> list[tuple[str, list]]:
@@ -515,6 +565,7 @@ REP_PAGE = 10  # a rep owns ~500 customers (~19 pages of 25): page 50 does not e
 MANAGER_PAGE = 50
 MANAGER_CLASS = "B"  # ~35 % of a region's ~5,000 customers at any scale: ~70 pages
 MANAGER = "bench-mgr-r01"
+CONTACT_DAYS = 365  # the last-contact filter: customers contacted in the last year
 
 
 @dataclass(frozen=True)
@@ -559,6 +610,28 @@ SCENARIOS: list[Scenario] = [
         f"page {MANAGER_PAGE}",
         f"/customers/?customer_class={MANAGER_CLASS}&sort=-created&page={MANAGER_PAGE}",
         floor_customers_manager(MANAGER_PAGE),
+        user=MANAGER,
+    ),
+    Scenario(
+        "customers_rep_contact",
+        f"a rep's customers contacted in the last {CONTACT_DAYS} days, latest first, page 1",
+        _contact_path(),
+        floor_customers_contact(1),
+    ),
+    Scenario(
+        "customers_manager_contact",
+        f"a region manager's subtree contacted in the last {CONTACT_DAYS} days, latest first, "
+        "page 1",
+        _contact_path(),
+        floor_customers_contact(1),
+        user=MANAGER,
+    ),
+    Scenario(
+        "customers_manager_contact_p50",
+        f"a region manager's subtree contacted in the last {CONTACT_DAYS} days, latest first, "
+        f"page {MANAGER_PAGE}",
+        _contact_path(MANAGER_PAGE),
+        floor_customers_contact(MANAGER_PAGE),
         user=MANAGER,
     ),
     Scenario(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
 from xiaoguan.org.enums import DataScope
 
@@ -28,6 +28,28 @@ class ScopeSpec:
 
 
 _specs: dict[type[models.Model], ScopeSpec] = {}
+
+
+class InSubquery(Func):
+    """``column IN (subquery)``, written for PostgreSQL as ``column = ANY(ARRAY(subquery))``:
+    the same rows, but the sub-select is run once up front and the result used as an index
+    condition, so ``owner_id = … OR department_id = ANY(…)`` becomes a bitmap OR of two index
+    scans instead of a scan of the whole table (customer list at 200,000 rows: 260 → 30 ms,
+    docs/benchmarks.md)."""
+
+    conditional = True
+    output_field = BooleanField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, subquery = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        sub_sql, sub_params = compiler.compile(subquery)
+        if not sub_sql.startswith("("):
+            sub_sql = f"({sub_sql})"
+        if connection.vendor == "postgresql":
+            return f"{column_sql} = ANY(ARRAY{sub_sql})", (*column_params, *sub_params)
+        return f"{column_sql} IN {sub_sql}", (*column_params, *sub_params)
 
 
 def register(model: type[models.Model], *, owner: str | None, department: str) -> None:
@@ -79,7 +101,7 @@ def scope_q(model: type[models.Model], user) -> Q | None:
         from xiaoguan.org.models import Department
 
         subtree = Department.objects.filter(path__startswith=dept.path).values("pk")
-        by_dept = Q(**{f"{spec.department}__in": subtree})
+        by_dept = Q(InSubquery(F(spec.department), Subquery(subtree)))
     return own | by_dept
 
 

@@ -208,3 +208,19 @@ def test_the_director_sets_up_a_pool_and_its_members(company, login):
 def test_a_manager_cannot_set_up_pools(company, login):
     response = login(company.mgr_east).get(reverse("customers:pool_manage"))
     assert response.status_code == 403
+
+
+def test_the_export_holds_what_the_member_sees(company, pools, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    in_pool(company.rep_e1, "=甲消防有限公司")
+    in_pool(company.rep_w1, "丙消防有限公司")
+    response = login(company.rep_e2).get(reverse("customers:pool_export"))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 2  # the header and the one East customer
+    assert rows[1][0] == "'=甲消防有限公司"  # a formula is neutralised
+    assert "rep_e1" in rows[1]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import selectors
 from xiaoguan.customers.models import Customer, Pool
 from xiaoguan.customers.selectors import pool as pool_selectors
@@ -66,10 +67,9 @@ def _columns(sort: str, keys: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     }
 
 
-@require_right("customers.pool")
-def pool_list(request: HttpRequest) -> HttpResponse:
-    """The pool's customers (limited view for members); a manager also picks customers owned
-    by reps in their scope ("view=owned") and assigns the ticked ones in bulk."""
+def _search(request: HttpRequest) -> dict[str, Any]:
+    """The pool list's filters (an allow-list) and the result: the pool's customers, or for a
+    manager ("view=owned") the customers owned by reps in their scope."""
     user = request.user
     can_assign = user.has_right("customers.pool_assign")
     owners = org_selectors.employee_choices(user=user) if can_assign else User.objects.none()
@@ -92,25 +92,71 @@ def pool_list(request: HttpRequest) -> HttpResponse:
         sort = sort if sort in pool_selectors.POOL_SORTS else pool_selectors.POOL_DEFAULT_SORT
         qs = pool_selectors.pool_customer_list(user=user, q=q, filters=filters, sort=sort)
         columns = _columns(sort, ("name", "class", "entered"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "qs": qs,
+        "filter_form": form,
+        "view": view,
+        "q": q,
+        "sort": sort,
+        "columns": columns,
+        "can_assign": can_assign,
+    }
+
+
+@require_right("customers.pool")
+def pool_list(request: HttpRequest) -> HttpResponse:
+    """The pool's customers (limited view for members); a manager also picks customers owned
+    by reps in their scope ("view=owned") and assigns the ticked ones in bulk."""
+    user = request.user
+    found = _search(request)
+    page = Paginator(found.pop("qs"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "customers/pool_list.html",
         {
+            **found,
             "page": page,
-            "filter_form": form,
-            "view": view,
-            "q": q,
-            "sort": sort,
-            "columns": columns,
-            "can_assign": can_assign,
             "can_manage": user.has_right("customers.pool_manage"),
             "member_pools": set(pool_selectors.pool_member_ids(user=user)),
             "assign_form": AssignForm(reps=pool_selectors.assignable_reps(user=user))
-            if can_assign
+            if found["can_assign"]
             else None,
             "next": request.get_full_path(),
         },
+    )
+
+
+@require_right("customers.pool")
+def pool_export(request: HttpRequest) -> HttpResponse:
+    """The filtered pool list as xlsx, with the same (limited) columns as the page."""
+    found = _search(request)
+    if found["view"] == "owned":
+        columns: list[tuple[Any, Any]] = [
+            (_("customer name"), "name"),
+            (_("customer class"), "customer_class"),
+            (_("region"), "department__name"),
+            (_("industry"), "get_industry_display"),
+            (_("owner"), lambda c: str(c.owner)),
+            (_("last contact"), "last_contact_at"),
+            (_("locked against return"), lambda c: c.locked_by_id is not None),
+        ]
+    else:
+        columns = [
+            (_("customer name"), "name"),
+            (_("customer class"), "customer_class"),
+            (_("region"), "department__name"),
+            (_("industry"), "get_industry_display"),
+            (_("in the pool since"), "pool_entered_at"),
+            (_("previous owner"), lambda c: c.previous_owner_name or ""),
+        ]
+    return xlsx_response(
+        filename="customer-pool.xlsx",
+        sheet_title=_("Public pool"),
+        columns=columns,
+        rows=found["qs"],
+        actor=request.user,
+        request=request,
+        what="customers.pool",
     )
 
 

@@ -7,6 +7,7 @@ from xiaoguan.customers.web import pool_views as views
 
 urlpatterns: list = [
     path("pool/", views.pool_list, name="pool_list"),
+    path("pool/export/", views.pool_export, name="pool_export"),
     path("pool/warnings/", views.pool_warnings, name="pool_warnings"),
     path("pool/assign/", views.pool_assign, name="pool_assign"),
     path("pool/manage/", views.pool_manage, name="pool_manage"),

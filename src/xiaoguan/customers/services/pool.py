@@ -113,6 +113,8 @@ def _put_in_pool(customer: Customer, pool: Pool, *, now: datetime) -> None:
 
 
 def _give_to(customer: Customer, owner: User, *, now: datetime) -> None:
+    """``owner`` has a department (the callers check it)."""
+    assert owner.department_id is not None
     customer.owner = owner
     customer.department_id = owner.department_id
     customer.pool = None

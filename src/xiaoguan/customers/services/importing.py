@@ -450,12 +450,12 @@ def _plan_customers(actor: User, sheet: Sheet, target: ImportTarget) -> _Plan:
             owner, message = owners.find(owner_text)
             if owner is None:
                 plan.add(row.number, _label("customers", "owner"), message)
-        if data is None or (owner_text and owner is None):
-            continue
+        bad = data is None or bool(owner_text and owner is None)
+        # A row with other problems is still checked for duplicates (one report lists all).
         keys = {
-            "credit_code": data.credit_code,
-            "name": normalise_name(data.name),
-            "phone": normalise_phone(data.phone),
+            "credit_code": normalise_credit_code(_text(row.values.get("credit_code"))),
+            "name": normalise_name(_text(row.values.get("name"))),
+            "phone": normalise_phone(_text(row.values.get("phone"))),
         }
         clash = [(w, seen[(w, k)]) for w, k in keys.items() if k and (w, k) in seen]
         if clash:
@@ -470,8 +470,11 @@ def _plan_customers(actor: User, sheet: Sheet, target: ImportTarget) -> _Plan:
         for w, k in keys.items():
             if k:
                 seen[(w, k)] = row.number
-        plan.records.append({"row": row.number, "data": data, "owner": owner, "keys": keys})
+        plan.records.append(
+            {"row": row.number, "data": data, "owner": owner, "keys": keys, "bad": bad}
+        )
     _customer_duplicates_in_db(actor, plan, what_label)
+    plan.records = [r for r in plan.records if not r["bad"]]
     return plan
 
 

@@ -342,3 +342,11 @@ def test_template_headers_are_what_the_import_reads(company, kind):
     header = [c.value for c in book.worksheets[0][1]]
     assert header[0] in ("客户名称", "客户", "公司或个人")
     assert book.worksheets[1].max_row > 2  # the notes sheet, one line per column
+
+
+def test_a_row_with_another_problem_is_still_checked_for_duplicates(company):
+    make_customer(company.rep_e1, "老客户消防有限公司")
+    data = xlsx(CUSTOMER_HEADER, [customer_row("老客户消防有限公司", industry="火星贸易")])
+    result = import_dry_run(kind="customers", actor=company.rep_e1, upload=data)
+    assert [p.row for p in result.problems] == [2, 2]
+    assert any("老客户消防有限公司" in p.message for p in result.problems)

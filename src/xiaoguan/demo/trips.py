@@ -16,6 +16,7 @@ from xiaoguan.activities.services import trips as services
 from xiaoguan.approvals.models import ApprovalRequest, ApprovalTask
 from xiaoguan.approvals.services import approval_decide
 from xiaoguan.customers.models import Customer
+from xiaoguan.org.models import User
 
 DESTINATIONS = {
     "HA-E1": ["苏州", "无锡", "南通"],
@@ -88,7 +89,14 @@ def load(org: Any) -> int:
     def past(days_ago: int) -> datetime:
         return timezone.make_aware(datetime.combine(today - timedelta(days=days_ago), time(9, 0)))
 
-    reps = [u for u in users.values() if "sales_rep" in {r.code for r in u.roles.all()}]
+    # Fresh from the database: the demo org's objects may carry stale department paths.
+    reps = list(
+        User.objects.filter(
+            pk__in=[u.pk for u in users.values()], roles__code="sales_rep", is_active=True
+        )
+        .select_related("department__head", "manager")
+        .distinct()
+    )
     reps.sort(key=lambda u: (u.username != "rep", u.username))
     for index, rep in enumerate(reps[:6]):
         picks, blocked = customers_of(rep, k=2)

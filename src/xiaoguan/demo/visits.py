@@ -165,7 +165,7 @@ def load(org: Any) -> int:
     now = timezone.now()
     today = timezone.localdate(now)
     reps = [u for u in org.users.values() if "sales_rep" in {r.code for r in u.roles.all()}]
-    reps.sort(key=lambda u: u.username)
+    reps.sort(key=lambda u: (u.username != "rep", u.username))  # the demo login first
     by_rep: dict[int, list[Customer]] = {}
     for c in Customer.objects.filter(owner__in=reps, is_active=True).order_by("pk"):
         by_rep.setdefault(c.owner_id, []).append(c)
@@ -187,7 +187,10 @@ def load(org: Any) -> int:
     plan: list[tuple[Any, Customer, int]] = []
     for _ in range(TOTAL_VISITS - 3 * len(stuck)):
         rep, customer = rnd.choice(pairs)
-        plan.append((rep, customer, rnd.randint(2, 364)))
+        days_ago = rnd.randint(2, 364)
+        if customer.pk in stuck_ids and days_ago < 60:
+            days_ago += 60  # the stalled ones: nothing else since their three visits
+        plan.append((rep, customer, days_ago))
     plan.sort(key=lambda p: -p[2])  # oldest first, as it happened
     followups = []
     for rep, customer, days_ago in plan:
@@ -223,7 +226,7 @@ def load(org: Any) -> int:
             made += 1
     # Follow-ups whose day has passed are mostly done; some are left overdue.
     for f in FollowUp.objects.filter(visit_id__in=followups).select_related("owner").order_by("pk"):
-        if f.due_date < today and rnd.random() < 0.85:
+        if f.due_date < today - timedelta(days=30) or (f.due_date < today and rnd.random() < 0.6):
             done_at = timezone.make_aware(datetime.combine(f.due_date, time(16, 0)))
             services.followup_complete(
                 actor=f.owner, followup=f, outcome=rnd.choice(OUTCOMES), now=min(done_at, now)

@@ -65,3 +65,14 @@ def test_a_survivor_outside_the_pair_is_refused(company, login):
     )
     assert response.status_code == 200
     assert not Customer.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_the_duplicate_warning_on_the_edit_form_links_to_the_merge(company, login):
+    # given two customers; the manager edits one to the other's phone
+    a = make_customer(company.rep_e1, "杭州甲有限公司", phone="0571-88886666")
+    b = make_customer(company.rep_e1, "杭州乙有限公司")
+    response = login(company.mgr_east).post(
+        f"/customers/{b.pk}/edit/", {"name": "杭州乙有限公司", "phone": "0571-88886666"}
+    )
+    assert response.status_code == 200
+    assert f"/customers/{b.pk}/merge/?other={a.pk}".encode() in response.content

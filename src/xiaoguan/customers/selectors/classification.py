@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -84,13 +85,23 @@ def days_overdue(customer: Customer, now: datetime | None = None) -> int:
     return max(0, ((now or timezone.now()) - due_at).days)
 
 
+PANEL_CACHE_SECONDS = 300
+
+
 def visits_due_counts(*, user: User) -> dict[str, Any]:
-    """The dashboard panel: overdue customers of the user, and of their scope for a manager."""
-    mine = visits_due(user=user, owner=user).order_by().count()
-    team = None
-    if user.has_right("customers.classify"):
-        team = visits_due(user=user).order_by().count()
-    return {"mine": mine, "team": team}
+    """The dashboard panel: overdue customers of the user, and of their scope for a manager.
+    Kept for a few minutes per user: the home page must stay fast for a manager whose scope
+    holds a large part of 200,000 customers, and overdue counts move by the day."""
+    key = f"xg:customers:visits_due_counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        mine = visits_due(user=user, owner=user).order_by().count()
+        team = None
+        if user.has_right("customers.classify"):
+            team = visits_due(user=user).order_by().count()
+        counts = {"mine": mine, "team": team}
+        cache.set(key, counts, PANEL_CACHE_SECONDS)
+    return counts
 
 
 # --- classification ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import JSONArray, JSONObject
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
 from xiaoguan.core import policy
@@ -382,33 +383,54 @@ def _score_expressions(rule: Rule) -> tuple[Any, Any]:
 
 
 def recompute_all(*, actor: User, batch_size: int = RECOMPUTE_BATCH) -> int:
-    """Re-score every customer after the policy weights changed: three set-based UPDATEs per
-    batch of ids (score and breakdown; proposal; class where no override stands). Management
-    only. Returns how many customers were re-scored."""
+    """Re-score every customer after the policy's weights, points or thresholds changed: one
+    set-based UPDATE per batch of ids sets the score, breakdown, proposal and (where no
+    override stands) the class; rows already up to date are not rewritten. Management only.
+    Returns how many customers changed."""
     _require(actor, "policy.manage")
     rule = scoring_rule()
     score, breakdown = _score_expressions(rule)
     proposed = Case(
-        When(class_score__gte=rule.threshold_a, then=Value(CustomerClass.A)),
-        When(class_score__gte=rule.threshold_b, then=Value(CustomerClass.B)),
+        When(Q(new_score__gte=rule.threshold_a), then=Value(CustomerClass.A)),
+        When(Q(new_score__gte=rule.threshold_b), then=Value(CustomerClass.B)),
         default=Value(CustomerClass.C),
     )
-    bounds = Customer.objects.order_by("pk").values_list("pk", flat=True)
-    first, last = (
-        bounds.first(),
-        Customer.objects.order_by("-pk").values_list("pk", flat=True).first(),
-    )
+    pks = Customer.objects.values_list("pk", flat=True)
+    first, last = pks.order_by("pk").first(), pks.order_by("-pk").first()
     if first is None or last is None:
         return 0
     done = 0
     start = first
     while start <= last:
         with transaction.atomic():
-            batch = Customer.objects.filter(pk__gte=start, pk__lt=start + batch_size)
-            done += batch.update(class_score=score, class_breakdown=breakdown)
-            batch.update(class_proposed=proposed)
-            batch.filter(class_overridden_by__isnull=True).exclude(
-                customer_class=F("class_proposed")
-            ).update(customer_class=F("class_proposed"))
+            stale = (
+                Customer.objects.filter(pk__gte=start, pk__lt=start + batch_size)
+                .alias(new_score=score)
+                .alias(new_proposed=proposed, new_breakdown=breakdown)
+                .filter(
+                    Q(class_score__isnull=True)
+                    | ~Q(class_score=F("new_score"))
+                    | ~Q(class_proposed=F("new_proposed"))
+                    | ~Q(class_breakdown=F("new_breakdown"))
+                    | (Q(class_overridden_by__isnull=True) & ~Q(customer_class=F("new_proposed")))
+                )
+            )
+            done += Customer.objects.filter(pk__in=stale.values("pk")).update(
+                class_score=score,
+                class_breakdown=breakdown,
+                class_proposed=_proposed_from(score, rule),
+                customer_class=Case(
+                    When(class_overridden_by__isnull=True, then=_proposed_from(score, rule)),
+                    default=F("customer_class"),
+                ),
+            )
         start += batch_size
     return done
+
+
+def _proposed_from(score: Any, rule: Rule) -> Case:
+    return Case(
+        When(GreaterThanOrEqual(score, Value(rule.threshold_a)), then=Value(CustomerClass.A)),
+        When(GreaterThanOrEqual(score, Value(rule.threshold_b)), then=Value(CustomerClass.B)),
+        default=Value(CustomerClass.C),
+    )

@@ -146,6 +146,7 @@ def test_recompute_all_follows_a_policy_change(company):
     with pytest.raises(PermissionDenied):
         svc.recompute_all(actor=company.mgr_east)
     assert svc.recompute_all(actor=company.gm, batch_size=2) == 3
+    assert svc.recompute_all(actor=company.gm) == 0  # up to date: nothing rewritten
     rule = svc.scoring_rule()
     for c in Customer.objects.filter(pk__in=[a.pk, b.pk, o.pk]):
         expected = svc.score_customer(

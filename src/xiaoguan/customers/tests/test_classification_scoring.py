@@ -189,3 +189,21 @@ def test_scoring_inputs_set_rescores(company):
     )
     c.refresh_from_db()
     assert (c.class_score, c.customer_class) == (70, "A")  # 0 + 30 + 25 + 15
+
+
+def test_policy_page_edits_the_points_and_ratings_rules(company, login):
+    from django.urls import reverse
+
+    client = login(company.gm)
+    url = reverse("policy_rule_edit", args=["customers.class_points_potential"])
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"value": "10, 50", "reason": "试行"})
+    assert r.status_code != 302
+    assert policy.value("customers.class_points_potential") == [20, 60, 100]
+    r = client.post(url, {"value": "10, 50, 90", "reason": "试行"})
+    assert r.status_code == 302
+    assert policy.value("customers.class_points_potential") == [10, 50, 90]
+    url = reverse("policy_rule_edit", args=["customers.credit_poor_ratings"])
+    assert client.post(url, {"value": "C, X", "reason": "x"}).status_code != 302
+    assert client.post(url, {"value": "C", "reason": "x"}).status_code == 302
+    assert policy.value("customers.credit_poor_ratings") == "C"

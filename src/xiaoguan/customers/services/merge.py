@@ -40,8 +40,9 @@ from xiaoguan.org.scope import visible
 
 AUDIT_KIND = "merge"  # core.models.AuditKind has no MERGE choice yet; stored as is.
 # Judged or set values filled from the duplicate when the survivor has none.
+_ADDRESS = ("province", "city", "district")
 _FILLED = (
-    *[f for f in CUSTOMER_FIELDS if f != "name"],
+    *[f for f in CUSTOMER_FIELDS if f not in ("name", *_ADDRESS)],
     "customer_class",
     "grade",
     "purchase_potential",
@@ -138,6 +139,14 @@ def customer_merge(
         if getattr(survivor, key) in ("", None) and getattr(duplicate, key) not in ("", None):
             setattr(survivor, key, getattr(duplicate, key))
             filled.append(key)
+    # The address levels come together, so a city never lands in another province.
+    for level, key in enumerate(_ADDRESS):
+        same_above = all(getattr(survivor, k) == getattr(duplicate, k) for k in _ADDRESS[:level])
+        if same_above and not getattr(survivor, key) and getattr(duplicate, key):
+            for k in _ADDRESS[level:]:
+                setattr(survivor, k, getattr(duplicate, k))
+            filled.extend(_ADDRESS[level:])
+            break
     if survivor.credit_limit is None and duplicate.credit_limit is not None:
         survivor.credit_limit = duplicate.credit_limit
         survivor.credit_rating = survivor.credit_rating or duplicate.credit_rating

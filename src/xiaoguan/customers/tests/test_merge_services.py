@@ -202,3 +202,18 @@ def test_two_opposite_merges_at_once_merge_once(company):
     merged = Customer.objects.filter(merged_into__isnull=False)
     assert merged.count() == 1
     assert Customer.objects.filter(is_active=True).count() == 1
+
+
+def test_the_address_is_filled_as_a_whole(company):
+    # given a survivor in Zhejiang without a city and a duplicate in Hangzhou, Xihu
+    a = make_customer(company.rep_e1, "杭州甲有限公司", province="330000")
+    b = make_customer(
+        company.rep_e1, "杭州乙有限公司", province="330000", city="330100", district="330106"
+    )
+    c = make_customer(company.rep_e1, "成都丙有限公司", province="510000", city="510100")
+    # when
+    customer_merge(survivor=a, duplicate=b, actor=company.mgr_east)
+    customer_merge(survivor=a, duplicate=c, actor=company.mgr_east)
+    # then the city and district come from the duplicate of the same province only
+    a.refresh_from_db()
+    assert (a.province, a.city, a.district) == ("330000", "330100", "330106")

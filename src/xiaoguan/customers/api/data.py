@@ -33,7 +33,7 @@ def _require(request: HttpRequest, right: str) -> User:
     return user
 
 
-class ImportError_(Schema):
+class ImportRowError(Schema):
     row: int
     column: str
     message: str
@@ -44,7 +44,7 @@ class ImportOut(Schema):
     rows: int
     created: int
     dry_run: bool
-    errors: list[ImportError_]
+    errors: list[ImportRowError]
 
 
 @router.post(

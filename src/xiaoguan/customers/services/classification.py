@@ -311,6 +311,18 @@ def scoring_inputs_set(
 
 
 @transaction.atomic
+def rescore(*, customer: Customer, actor: User) -> Customer:
+    """Re-score one customer from its stored inputs (e.g. after a merge filled some)."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = (customer.class_score, customer.class_proposed, customer.customer_class)
+    apply_proposal(customer)
+    if (customer.class_score, customer.class_proposed, customer.customer_class) != before:
+        _track(customer, actor)
+        customer.save(update_fields=_CLASS_FIELDS)
+    return customer
+
+
+@transaction.atomic
 def grade_set(*, customer: Customer, actor: User, grade: str) -> Customer:
     """A manager sets the grade (客户分级), which drives the visit frequency; blank clears it."""
     _require(actor, "customers.classify")

@@ -233,7 +233,11 @@ def _rules() -> list[policy.PolicyRule]:
 def register() -> None:
     from xiaoguan.core import navigation
     from xiaoguan.customers import care_tasks  # noqa: F401  (registers the periodic job)
-    from xiaoguan.customers.registries import DetailSection, register_detail_section
+    from xiaoguan.customers.registries import (
+        DetailSection,
+        register_detail_section,
+        register_merge_handler,
+    )
     from xiaoguan.org import rights
 
     group = _("Customers")
@@ -299,6 +303,7 @@ def register() -> None:
             column="side",
         )
     )
+    register_merge_handler(_rescore_merged)
     register_detail_section(
         DetailSection(
             key="credit",
@@ -309,6 +314,13 @@ def register() -> None:
             column="side",
         )
     )
+
+
+def _rescore_merged(*, source, target, actor) -> None:
+    """A merge may fill the survivor's blank scoring inputs from the duplicate: re-score it."""
+    from xiaoguan.customers.services.classification import rescore
+
+    rescore(customer=target, actor=actor)
 
 
 def _panel(request):

@@ -207,3 +207,21 @@ def test_policy_page_edits_the_points_and_ratings_rules(company, login):
     assert client.post(url, {"value": "C, X", "reason": "x"}).status_code != 302
     assert client.post(url, {"value": "C", "reason": "x"}).status_code == 302
     assert policy.value("customers.credit_poor_ratings") == "C"
+
+
+def test_merge_rescores_the_survivor(company):
+    from xiaoguan.customers.services.merge import customer_merge
+
+    a = make_customer(company.rep_e1, "杭州合并甲消防公司")
+    b = make_customer(
+        company.rep_e1,
+        "杭州合并乙消防公司",
+        purchase_potential="high",
+        purchase_intent="high",
+        purchase_history="repeat",
+    )
+    assert a.customer_class == "C"
+    customer_merge(survivor=a, duplicate=b, actor=company.mgr_east)
+    a.refresh_from_db()
+    assert a.purchase_potential == "high"
+    assert (a.class_score, a.class_proposed, a.customer_class) == (70, "A", "A")

@@ -174,7 +174,7 @@ def attachment_get(*, user: Any, attachment_id: int, for_edit: bool = False) -> 
         raise NotFound()
     if for_edit and not spec.can_edit(user, obj):
         raise PermissionDenied()
-    attachment.owner_object = obj
+    attachment.owner_object = obj  # type: ignore[attr-defined]
     return attachment
 
 
@@ -190,7 +190,7 @@ def attachment_add(*, actor: Any, owner: str, object_id: int, upload: UploadedFi
         raise NotFound()
     if not spec.can_edit(actor, obj):
         raise PermissionDenied()
-    name = _clean_name(upload.name)
+    name = _clean_name(upload.name or "")
     extension = PurePath(name).suffix.lower().lstrip(".")
     if not name or not extension or extension not in allowed_extensions():
         msg = _("This type of file cannot be attached. Allowed: %(types)s.") % {

@@ -54,7 +54,7 @@ def attachment_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_right(None)
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse | FileResponse:
     try:
         attachment = attachments.attachment_get(user=request.user, attachment_id=attachment_id)
     except NotFound:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from xiaoguan.activities.models import WeeklyReport, WorkLog
 from xiaoguan.activities.selectors import reports as selectors
 from xiaoguan.activities.services import reports as services
-from xiaoguan.org.models import User
+from xiaoguan.org.models import Department, User
 
 WEEKS = 4
 MINUTES_WEEKS = 8
@@ -235,7 +235,10 @@ def load(org: Any) -> int:
 
 def _recorder(team: Any, users: list[User]) -> User | None:
     """The team head if they may record minutes, else the region's head."""
-    for department in (team, team.get_parent()):
+    parent = (
+        Department.objects.filter(path=team.path[: -team.steplen]).select_related("head").first()
+    )
+    for department in (team, parent):
         head = department.head if department is not None else None
         if head is not None and head.has_right(selectors.MINUTES_WRITE_RIGHT):
             return head

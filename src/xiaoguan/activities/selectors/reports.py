@@ -157,6 +157,12 @@ def team_day(*, user: User, day: date, department: Department | None = None) -> 
     )
 
 
+def team_missing_count(*, user: User, day: date) -> int:
+    """How many of the team have not written the day's log (one query)."""
+    written = WorkLog.objects.filter(date=day).values("owner_id")
+    return report_writers(user=user).exclude(pk__in=written).count()
+
+
 @dataclass
 class GridRow:
     writer: User

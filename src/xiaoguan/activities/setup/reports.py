@@ -140,3 +140,35 @@ def register() -> None:
             section=nav,
         )
     )
+    navigation.register_panel(
+        navigation.DashboardPanel(
+            key="reports_today", template="activities/report_panel.html", render=_panel, order=40
+        )
+    )
+
+
+def _panel(request):
+    """The home page: has the person written today's log and this week's report; for a
+    manager, who in the team has no log today and how many reports wait to be read."""
+    from django.utils import timezone
+
+    from xiaoguan.activities.selectors import reports as selectors
+
+    user = request.user
+    can_write = user.has_right(selectors.WRITE_RIGHT)
+    can_read_team = user.has_right(selectors.TEAM_RIGHT)
+    if not (can_write or can_read_team):
+        return None
+    today = timezone.localdate()
+    ctx = {"can_write": can_write, "can_read_team": can_read_team}
+    if can_write:
+        ctx["logged_today"] = selectors.worklog_for_day(user=user, day=today) is not None
+        ctx["this_week_report"] = selectors.weekly_report_for(
+            user=user, week_start=selectors.week_start_of(today)
+        )
+    if can_read_team:
+        ctx["missing_today"] = selectors.team_missing_count(user=user, day=today)
+        ctx["to_read"] = (
+            selectors.weekly_report_list(user=user, status="submitted").exclude(owner=user).count()
+        )
+    return ctx

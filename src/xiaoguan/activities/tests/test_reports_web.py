@@ -237,3 +237,14 @@ def test_lists_have_constant_query_counts(company, login, django_assert_max_num_
     with django_assert_max_num_queries(16):
         response = rep.get(reverse("activities:report_home"))
     assert _count(response, "worklog-row") == 4
+
+
+def test_home_panel_for_reps_and_managers(company, login):
+    services.worklog_save(actor=company.rep_e1, day=_today(), content="写了")
+    response = login(company.rep_e1b).get(reverse("home"))
+    assert _count(response, "panel-write-log") == 1
+    response = login(company.rep_e1).get(reverse("home"))
+    assert _count(response, "panel-logged") == 1
+    response = login(company.mgr_east).get(reverse("home"))
+    assert re.search(r'data-testid="panel-missing-today">2<', response.content.decode())
+    assert _count(login(company.legal1).get(reverse("home")), "reports-panel") == 0

@@ -128,12 +128,14 @@ def search(request: HttpRequest, data=None) -> tuple[Any, dict[str, Any]]:
     """The list's filters (an allow-list) and the scoped, sorted result."""
     form = filter_form(request, data)
     q, filters, sort = "", {"active": "active"}, selectors.DEFAULT_SORT
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        form.is_valid()
+        # The valid fields count even when another one is not (it is shown as ignored).
         cleaned = form.cleaned_data
-        q = cleaned["q"] or ""
+        q = cleaned.get("q") or ""
         filters = {k: cleaned.get(k) for k in selectors.LIST_FILTER_KEYS if cleaned.get(k)}
         filters.setdefault("active", "active")
-        if cleaned["sort"] in selectors.SORTS:
+        if cleaned.get("sort") in selectors.SORTS:
             sort = cleaned["sort"]
     qs = selectors.customer_list(user=request.user, q=q, filters=filters, sort=sort)
     return qs, {"filter_form": form, "q": q, "sort": sort, "filters": filters}

@@ -139,10 +139,14 @@ def _owner_object(key: str, object_id: int) -> tuple[OwnerSpec, models.Model]:
 # --- reads ---------------------------------------------------------------------------
 
 
-def attachments_for(*, user: Any, obj: models.Model) -> QuerySet[Attachment]:
-    """The attachments of a record, newest first; empty if the user may not see it."""
+def attachments_for(
+    *, user: Any, obj: models.Model, already_checked: bool = False
+) -> QuerySet[Attachment]:
+    """The attachments of a record, newest first; empty if the user may not see it.
+    ``already_checked``: the caller fetched ``obj`` through the user's scope (a detail page),
+    so the owner's ``can_view`` is not asked again."""
     spec = owner_spec(owner_key(type(obj)))
-    if not spec.can_view(user, obj):
+    if not already_checked and not spec.can_view(user, obj):
         return Attachment.objects.none()
     return (
         Attachment.objects.filter(

@@ -24,7 +24,9 @@ def _section_context(customer: Any, user: Any) -> dict[str, Any]:
     can_edit = bool(user.has_right("customers.edit"))  # the customer is already in scope
     return {
         "attachments": {
-            "items": list(attachments.attachments_for(user=user, obj=customer)),
+            "items": list(
+                attachments.attachments_for(user=user, obj=customer, already_checked=True)
+            ),
             "owner": attachments.owner_key(type(customer)),
             "object_id": customer.pk,
             "can_edit": can_edit,

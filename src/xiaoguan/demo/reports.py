@@ -132,7 +132,7 @@ def load(org: Any) -> int:
     # Daily logs: weekdays of the last four weeks; now and then a day is missed.
     old_logs = []
     for rep in reps:
-        city = CITY.get(rep.department.code, "")
+        city = CITY.get(_code(rep), "")
         for offset in range(WEEKS * 7 - 1, -1, -1):
             day = today - timedelta(days=offset)
             if day.weekday() >= 5 or rnd.random() < 0.08:
@@ -165,7 +165,7 @@ def load(org: Any) -> int:
 
     # Weekly reports of the past weeks (and some drafts of this week).
     for rep in reps:
-        city = CITY.get(rep.department.code, "")
+        city = CITY.get(_code(rep), "")
         manager = services.manager_of(rep)
         for weeks_ago in range(WEEKS, -1, -1):
             monday = this_monday - timedelta(days=7 * weeks_ago)
@@ -206,7 +206,10 @@ def load(org: Any) -> int:
                     count += 1
 
     # A weekly meeting per team for eight weeks, recorded by the team's or region's manager.
-    teams = sorted({u.department for u in reps if u.department.code in CITY}, key=lambda d: d.code)
+    teams = sorted(
+        {u.department for u in reps if u.department is not None and u.department.code in CITY},
+        key=lambda d: d.code,
+    )
     for team in teams:
         recorder = _recorder(team, users)
         if recorder is None:
@@ -231,6 +234,10 @@ def load(org: Any) -> int:
             )
             count += 1
     return count
+
+
+def _code(user: User) -> str:
+    return user.department.code if user.department is not None else ""
 
 
 def _recorder(team: Any, users: list[User]) -> User | None:

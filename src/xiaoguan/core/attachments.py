@@ -150,7 +150,8 @@ def attachments_for(
         return Attachment.objects.none()
     return (
         Attachment.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)),
+            content_type__app_label=obj._meta.app_label,
+            content_type__model=obj._meta.model_name,
             object_id=obj.pk,
             removed_at__isnull=True,
         )

@@ -129,6 +129,12 @@ def _clean(data: LeadData) -> LeadData:
     return data
 
 
+def lead_clean(data: LeadData) -> LeadData:
+    """Validate and normalise lead input without saving (the importer's dry run); raises
+    LeadInvalid naming each bad field. ``lead_create`` runs the same checks."""
+    return _clean(data)
+
+
 def _apply(lead: Lead, data: LeadData) -> None:
     for key in LEAD_FIELDS:
         setattr(lead, key, getattr(data, key))

@@ -147,7 +147,7 @@ def customer_list(
         )
         qs = qs.filter(Exists(tagged))
     ordering = SORTS.get(sort) or SORTS[DEFAULT_SORT]
-    return qs.select_related("owner").prefetch_related("tags").order_by(*ordering)
+    return qs.select_related("owner", "department").prefetch_related("tags").order_by(*ordering)
 
 
 def customer_get(*, user: User, customer_id: int) -> Customer:

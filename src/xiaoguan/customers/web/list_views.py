@@ -219,7 +219,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
             (_("created"), "created_at"),
             (_("active"), "is_active"),
         ],
-        rows=qs.select_related("department"),
+        rows=qs,
         actor=request.user,
         request=request,
         what="customers.customers",

@@ -753,7 +753,7 @@ def _plan_leads(actor: User, sheet: Sheet, target: ImportTarget) -> _Plan:
                 plan.add(row.number, _label(kind, "owner"), message)
                 bad = True
         try:
-            data = leads._clean(data)
+            data = leads.lead_clean(data)
         except ApplicationError as exc:
             _fields_problems(plan, kind, row.number, exc)
             continue

@@ -106,6 +106,17 @@ def build_company():
     return c
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Policy values and per-user panel counts are cached; a test's rollback does not clear
+    the cache, so every test starts with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def company(db):
     """A fresh small company (see the module docstring)."""

@@ -150,4 +150,11 @@ def build() -> DemoOrg:
             department.head = org.users[username]
             department._change_reason = "demo data"
             department.save(update_fields=["head"])
+    # Reload: treebeard keeps the tree up to date in the database, not in the objects held
+    # here, and the demo modules use these objects for scope checks.
+    org.departments = {d.code: d for d in Department.objects.filter(code__in=org.departments)}
+    org.users = {
+        u.username: u
+        for u in User.objects.select_related("department").filter(username__in=org.users)
+    }
     return org

@@ -79,7 +79,9 @@ def register() -> None:
             section=section,
             label=_("Customers return to the pool after this many days without a deal"),
             kind="int",
-            default=180,
+            # Off by default: deals are recorded from signed contracts (issue 4); until then
+            # this rule would send back every customer, however well followed up.
+            default=0,
             unit=days,
             min_value=0,
             max_value=3650,

@@ -232,8 +232,10 @@ def test_detail_and_edit_pages_render_with_few_queries(
     for name in ("张伟", "李娜", "王芳"):
         contact_create(customer=customer, actor=company.rep_e1, data=ContactData(name=name))
     client = login(company.rep_e1)
-    # when
-    with django_assert_max_num_queries(16):
+    # when: the page itself (~9 queries: session, user, roles, customer, contacts, tags,
+    # history, nav) and one or two per registered section (classification, credit, pool and
+    # owner changes, attachments, duplicates, leads, visits and follow-ups, opportunities)
+    with django_assert_max_num_queries(24):
         detail = client.get(reverse("customers:detail", args=[customer.pk]))
     edit = client.get(reverse("customers:edit", args=[customer.pk]))
     # then

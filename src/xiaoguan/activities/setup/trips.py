@@ -67,8 +67,8 @@ def register() -> None:
             url_name="activities:trip_list",
             icon="airplane",
             right="activities.view",
-            order=130,
-            section=_("Customers"),
+            order=144,
+            section=_("Activities"),
         )
     )
     register_document_type(

@@ -34,8 +34,8 @@ def register() -> None:
             url_name="activities:visit_list",
             icon="geo-alt",
             right="activities.view",
-            order=120,
-            section=_("Customers"),
+            order=140,
+            section=_("Activities"),
         )
     )
     navigation.register(
@@ -45,8 +45,8 @@ def register() -> None:
             url_name="activities:followup_list",
             icon="list-check",
             right="activities.view",
-            order=125,
-            section=_("Customers"),
+            order=142,
+            section=_("Activities"),
         )
     )
     navigation.register_panel(

@@ -267,7 +267,7 @@ def register() -> None:
             url_name="customers:visits_due",
             icon="calendar-x",
             right="customers.view",
-            order=110,
+            order=112,
             section=_("Customers"),
         )
     )

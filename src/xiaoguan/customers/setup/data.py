@@ -51,7 +51,7 @@ def register() -> None:
             url_name="customers:import",
             icon="file-earmark-arrow-up",
             right="customers.import",
-            order=190,
+            order=118,
             section=_("Customers"),
         )
     )

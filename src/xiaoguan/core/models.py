@@ -47,6 +47,7 @@ class AuditKind(models.TextChoices):
     HANDOVER = "handover", _("Handover")
     POLICY_CHANGED = "policy_changed", _("Policy changed")
     IMPORT = "import", _("Import")
+    MERGE = "merge", _("Records merged")
     APPROVAL = "approval", _("Approval decision")
 
 

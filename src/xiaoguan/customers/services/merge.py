@@ -30,7 +30,7 @@ from simple_history.models import HistoricalChanges
 
 from xiaoguan.core.audit import audit_event_record
 from xiaoguan.core.errors import ApplicationError, NotFound
-from xiaoguan.core.models import Attachment
+from xiaoguan.core.models import Attachment, AuditKind
 from xiaoguan.customers import registries
 from xiaoguan.customers.enums import OwnerChangeKind
 from xiaoguan.customers.models import Contact, CreditNote, Customer, Lead, OwnerChange
@@ -38,7 +38,7 @@ from xiaoguan.customers.services import CUSTOMER_FIELDS
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
 
-AUDIT_KIND = "merge"  # core.models.AuditKind has no MERGE choice yet; stored as is.
+AUDIT_KIND = AuditKind.MERGE
 # Judged or set values filled from the duplicate when the survivor has none.
 _ADDRESS = ("province", "city", "district")
 _FILLED = (

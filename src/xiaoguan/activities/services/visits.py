@@ -258,7 +258,7 @@ def visit_record(
         title, due = cleaned["followup"]  # checked above, with the customer's scope
         FollowUp.objects.create(
             owner=actor,
-            department_id=actor.department_id,
+            department_id=actor.department_id,  # type: ignore[misc]
             customer=customer,
             visit=visit,
             title=title,
@@ -305,7 +305,7 @@ def followup_create(
         customer=customer,
         visit=visit,
         title=title,
-        due_date=due_date,
+        due_date=due_date,  # type: ignore[misc]  # checked above
     )
 
 

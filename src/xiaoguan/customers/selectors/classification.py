@@ -209,6 +209,7 @@ def birthdays_upcoming(
     )
     out = []
     for contact in contacts:
+        assert contact.birthday is not None  # filtered above
         on = care.next_birthday(contact.birthday, today)
         if (on - today).days <= days:
             out.append(UpcomingBirthday(contact=contact, on=on, in_days=(on - today).days))
@@ -229,6 +230,7 @@ def birthdays_due(*, today: date | None = None) -> list[UpcomingBirthday]:
     )
     out = []
     for contact in contacts.iterator(chunk_size=2000):
+        assert contact.birthday is not None  # filtered above
         on = care.next_birthday(contact.birthday, today)
         if (on - today).days <= days:
             out.append(UpcomingBirthday(contact=contact, on=on, in_days=(on - today).days))
@@ -254,5 +256,6 @@ def key_customers_by_owner() -> dict[int, list[Customer]]:
     )
     out: dict[int, list[Customer]] = {}
     for customer in qs.iterator(chunk_size=2000):
-        out.setdefault(customer.owner_id, []).append(customer)
+        if customer.owner_id is not None:  # filtered above
+            out.setdefault(customer.owner_id, []).append(customer)
     return out

@@ -12,6 +12,7 @@ clearing the override returns to the proposal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ from xiaoguan.org.models import User
 
 FACTORS = ("scale", "potential", "intent", "history")
 # Choices from the weakest to the strongest, in the order of the points lists of the policy.
-_LOW_TO_HIGH = {
+_LOW_TO_HIGH: dict[str, Sequence[str]] = {
     "employees": [EmployeeBand.UNDER_50, EmployeeBand.FROM_50, EmployeeBand.FROM_200,
                   EmployeeBand.FROM_1000],
     "revenue": [RevenueBand.UNDER_10M, RevenueBand.FROM_10M, RevenueBand.FROM_50M,
@@ -369,7 +370,7 @@ def _score_expressions(rule: Rule) -> tuple[Any, Any]:
         raw = sum((points[f] * Value(rule.weights[f]) for f in FACTORS), Value(0))
         score = (Value(2) * raw + Value(total)) / Value(2 * total)
     else:
-        score = Value(0)
+        score = Value(0)  # type: ignore[assignment]
     values = {
         "scale": JSONObject(employee_band=F("employee_band"), revenue_band=F("revenue_band")),
         "potential": F("purchase_potential"),

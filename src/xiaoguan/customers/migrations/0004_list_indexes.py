@@ -5,16 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_list_fill_name_initials'),
-        ('org', '0001_initial'),
+        ("customers", "0003_list_fill_name_initials"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['department', 'customer_class', 'created_at'], name='customer_dept_class_created'),
+            model_name="customer",
+            index=models.Index(
+                fields=["department", "customer_class", "created_at"],
+                name="customer_dept_class_created",
+            ),
         ),
     ]

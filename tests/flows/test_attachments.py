@@ -1,4 +1,6 @@
-"""Attachments: upload, list, download, remove, through the owner record's scope."""
+"""Attachments: upload, list, download, remove, through the owner record's scope. A flow
+test: the generic core service with customers as the owning records (core may not import
+the customers app)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from xiaoguan import demo
 from xiaoguan.demo.org import DEMO_LOGINS, DEMO_PASSWORD, EMPLOYEES
+from xiaoguan.demo.org import build as build_demo_org
 from xiaoguan.org import scope
 from xiaoguan.org.models import Department, User
 
@@ -27,8 +28,8 @@ def test_loads_the_demo_company_once():
 @pytest.mark.django_db
 @pytest.mark.parametrize("username, role", DEMO_LOGINS)
 def test_one_demo_login_per_role_works(client, username, role):
-    # given
-    demo.load_demo_company()
+    # given: the demo's people (the full demo company is loaded by tests/flows/test_demo_company.py)
+    build_demo_org()
     # when
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
     # then

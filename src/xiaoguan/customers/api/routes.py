@@ -116,6 +116,11 @@ class CustomerFilters(Schema):
     source: str = Field("", max_length=20)
     industry: str = Field("", max_length=20)
     tag: int | None = None
+    tags: list[int] = Field(default_factory=list, max_length=20)
+    region: int | None = None
+    contact_after: date | None = None
+    contact_before: date | None = None
+    never_contacted: bool = False
     active: str = Field("active", pattern="^(active|inactive|all)$")
     sort: str = Field(selectors.DEFAULT_SORT, max_length=20)
     page: int = Field(1, ge=1)
@@ -125,7 +130,7 @@ class CustomerFilters(Schema):
 @router.get("/", response=CustomerPage, summary="Customers the caller may see (paginated)")
 def customer_list(request, filters: Query[CustomerFilters]):
     user = _require(request, "customers.view")
-    chosen = {k: getattr(filters, k) for k in selectors.FILTER_KEYS if getattr(filters, k)}
+    chosen = {k: getattr(filters, k) for k in selectors.LIST_FILTER_KEYS if getattr(filters, k)}
     sort = filters.sort if filters.sort in selectors.SORTS else selectors.DEFAULT_SORT
     qs = selectors.customer_list(user=user, q=filters.q, filters=chosen, sort=sort)
     count = qs.count()

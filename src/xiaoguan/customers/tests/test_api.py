@@ -45,6 +45,33 @@ def test_list_is_scoped_and_filtered(company, api):
     assert (mgr["count"], [c["name"] for c in mgr["items"]]) == (1, ["乙消防有限公司"])
 
 
+def test_list_filters_by_region_and_last_contact_like_the_page(company, api):
+    # given
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    seen = make_customer(company.rep_e1, "甲消防有限公司")
+    make_customer(company.rep_e2, "乙消防有限公司")
+    Customer.objects.filter(pk=seen.pk).update(last_contact_at=timezone.now() - timedelta(days=3))
+    client = api(company.mgr_east)
+    team = company.rep_e1.department_id
+    # when
+    by_region = client.get("/api/v1/customers/", region=team).json()
+    never = client.get("/api/v1/customers/", never_contacted="true").json()
+    recent = client.get(
+        "/api/v1/customers/", contact_after=(timezone.localdate() - timedelta(days=7)).isoformat()
+    ).json()
+    west = client.get("/api/v1/customers/", region=company.rep_w1.department_id).json()
+    bad = client.get("/api/v1/customers/", contact_after="yesterday")
+    # then
+    assert [c["name"] for c in by_region["items"]] == ["甲消防有限公司"]
+    assert [c["name"] for c in never["items"]] == ["乙消防有限公司"]
+    assert [c["name"] for c in recent["items"]] == ["甲消防有限公司"]
+    assert west["count"] == 0  # a region out of scope filters everything out, never leaks
+    assert bad.status_code == 422
+
+
 def test_detail_and_contacts_out_of_scope_are_404(company, api):
     # given
     customer = make_customer(company.rep_w1, "丙消防有限公司")

@@ -206,6 +206,9 @@ def cmd_serve(argv: list[str]) -> int:
             return 2
     if not args.no_migrate:
         _manage("migrate", "--no-input", verbosity=0)
+        from xiaoguan.approvals.services.chains import default_chains_ensure
+
+        default_chains_ensure()  # a document type without a chain could not be approved
     if settings.PRODUCTION:
         _manage("collectstatic", "--no-input", verbosity=0)
     return _serve(args.host, args.port, args.workers, args.threads)

@@ -66,6 +66,12 @@ def test_serve_answers_and_runs_the_periodic_jobs_in_process(tmp_path: Path):
                 break
             time.sleep(0.5)
         assert {"approvals.remind_waiting", "core.idempotency_purge"} <= set(finished)
+        # and a new installation can approve business trips: their default chain exists
+        with sqlite3.connect(tmp_path / "xiaoguan.sqlite3") as db:
+            chains = db.execute(
+                "SELECT COUNT(*) FROM approvals_approvalchain WHERE doc_type = 'trip' AND is_active"
+            ).fetchone()[0]
+        assert chains == 1
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -215,3 +215,44 @@ def approval_chain_create(
     if activate:
         chain = chain_update(actor=actor, chain_id=chain.pk, name=chain.name, is_active=True)
     return chain
+
+
+DEFAULT_LARGE_AMOUNT = Decimal("100000")
+
+
+@transaction.atomic
+def default_chains_ensure() -> list[ApprovalChain]:
+    """Give every registered document type without a chain a working default, so a new
+    installation can approve at once: the requester's manager, then management for amounts
+    of ¥100,000 and more (when someone holds the management role). Management changes them
+    on the chains page. Idempotent: a type that has any chain, active or not, is left alone.
+    Run by ``xiaoguan serve`` after migrating, and by the demo."""
+    management = Role.objects.filter(code="management").first()
+    created: list[ApprovalChain] = []
+    for doc_type in registries.document_types():
+        if ApprovalChain.objects.filter(doc_type=doc_type.code).exists():
+            continue
+        chain = ApprovalChain.objects.create(
+            doc_type=doc_type.code, name=f"{doc_type.label}审批", is_active=False
+        )
+        ApprovalStep.objects.create(
+            chain=chain,
+            position=1,
+            name="直属上级",
+            rule=ApproverRule.OWNER_MANAGER,
+            mode=StepMode.ANY,
+        )
+        if management is not None and management.members.filter(is_active=True).exists():
+            ApprovalStep.objects.create(
+                chain=chain,
+                position=2,
+                name="总经理（大额）",
+                rule=ApproverRule.ROLE,
+                role=management,
+                mode=StepMode.ANY,
+                min_amount=DEFAULT_LARGE_AMOUNT,
+            )
+        chain.is_active = True
+        chain.save(update_fields=["is_active", "updated_at"])
+        created.append(chain)
+    return created

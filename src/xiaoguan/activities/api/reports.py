@@ -15,7 +15,8 @@ from pydantic import Field
 from xiaoguan.activities.models import MeetingMinutes, ReportComment, WeeklyReport, WorkLog
 from xiaoguan.activities.selectors import reports as selectors
 from xiaoguan.activities.services import reports as services
-from xiaoguan.core.errors import NotFound, PermissionDenied
+from xiaoguan.core.api import require_any_right, require_rights
+from xiaoguan.core.errors import NotFound
 from xiaoguan.org.models import User
 
 router = Router()
@@ -23,15 +24,8 @@ router = Router()
 TEXT_MAX = services.TEXT_MAX
 
 
-def _require(request: HttpRequest, *rights: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not any(user.has_right(r) for r in rights):
-        raise PermissionDenied()
-    return user
-
-
 def _reader(request: HttpRequest) -> User:
-    return _require(request, selectors.WRITE_RIGHT, selectors.TEAM_RIGHT)
+    return require_any_right(request, selectors.WRITE_RIGHT, selectors.TEAM_RIGHT)
 
 
 class Ref(Schema):
@@ -156,7 +150,7 @@ def _log(user: User, worklog_id: int) -> WorkLog:
     "an existing log of that day is updated",
 )
 def worklog_create(request, payload: WorkLogIn):
-    user = _require(request, selectors.WRITE_RIGHT)
+    user = require_rights(request, selectors.WRITE_RIGHT)
     log = services.worklog_save(
         actor=user, day=payload.date, content=payload.content, plan=payload.plan
     )
@@ -171,7 +165,7 @@ def worklog_detail(request, worklog_id: int):
 
 @router.put("/logs/{worklog_id}", response=WorkLogOut, summary="Change one's own work log")
 def worklog_update(request, worklog_id: int, payload: WorkLogUpdate):
-    user = _require(request, selectors.WRITE_RIGHT)
+    user = require_rights(request, selectors.WRITE_RIGHT)
     log = _log(user, worklog_id)
     services.worklog_update(log=log, actor=user, content=payload.content, plan=payload.plan)
     return _log_out(_log(user, worklog_id), user)
@@ -310,7 +304,7 @@ class WeeklyReportUpdate(Schema):
     summary="Start the caller's report of a week (week_start: a Monday), as a draft",
 )
 def weekly_create(request, payload: WeeklyReportIn):
-    user = _require(request, selectors.WRITE_RIGHT)
+    user = require_rights(request, selectors.WRITE_RIGHT)
     report = services.weekly_report_create(
         actor=user,
         week_start=payload.week_start,
@@ -323,7 +317,7 @@ def weekly_create(request, payload: WeeklyReportIn):
 
 @router.put("/weekly/{report_id}", response=WeeklyReportOut, summary="Change a draft report")
 def weekly_update(request, report_id: int, payload: WeeklyReportUpdate):
-    user = _require(request, selectors.WRITE_RIGHT)
+    user = require_rights(request, selectors.WRITE_RIGHT)
     services.weekly_report_update(
         report=_report(user, report_id),
         actor=user,
@@ -338,7 +332,7 @@ def weekly_update(request, report_id: int, payload: WeeklyReportUpdate):
     summary="Submit: figures are frozen and the report becomes read-only",
 )
 def weekly_submit(request, report_id: int):
-    user = _require(request, selectors.WRITE_RIGHT)
+    user = require_rights(request, selectors.WRITE_RIGHT)
     services.weekly_report_submit(report=_report(user, report_id), actor=user)
     return _report_out(_report(user, report_id))
 
@@ -347,7 +341,7 @@ def weekly_submit(request, report_id: int):
     "/weekly/{report_id}/read", response=WeeklyReportOut, summary="The manager marks it read"
 )
 def weekly_mark_read(request, report_id: int):
-    user = _require(request, selectors.TEAM_RIGHT)
+    user = require_rights(request, selectors.TEAM_RIGHT)
     services.weekly_report_mark_read(report=_report(user, report_id), actor=user)
     return _report_out(_report(user, report_id))
 
@@ -411,7 +405,7 @@ class MinutesFilters(Schema):
 
 @router.get("/minutes", response=MinutesPage, summary="Meeting minutes the caller may read")
 def minutes_list(request, filters: Query[MinutesFilters]):
-    user = _require(request, "minutes.read")
+    user = require_rights(request, "minutes.read")
     department = selectors.team_department_get(user=user, department_id=filters.department)
     if filters.department and department is None:
         return MinutesPage(count=0, page=filters.page, page_size=filters.page_size, items=[])
@@ -427,7 +421,7 @@ def minutes_list(request, filters: Query[MinutesFilters]):
 
 @router.get("/minutes/{minutes_id}", response=MinutesOut, summary="One meeting's minutes")
 def minutes_detail(request, minutes_id: int):
-    user = _require(request, "minutes.read")
+    user = require_rights(request, "minutes.read")
     try:
         return _minutes_out(selectors.minutes_get(user=user, minutes_id=minutes_id))
     except MeetingMinutes.DoesNotExist:
@@ -447,7 +441,7 @@ class MinutesIn(Schema):
 
 @router.post("/minutes", response={201: MinutesOut}, summary="Record a team meeting")
 def minutes_create(request, payload: MinutesIn):
-    user = _require(request, selectors.MINUTES_WRITE_RIGHT)
+    user = require_rights(request, selectors.MINUTES_WRITE_RIGHT)
     minutes = services.minutes_create(
         actor=user,
         data=services.MinutesData(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -15,17 +14,9 @@ from pydantic import Field
 from xiaoguan.activities.models import Trip
 from xiaoguan.activities.selectors import trips as selectors
 from xiaoguan.activities.services import trips as services
-from xiaoguan.core.errors import PermissionDenied
-from xiaoguan.org.models import User
+from xiaoguan.core.api import require_rights
 
 router = Router(tags=["trips"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class Ref(Schema):
@@ -112,7 +103,7 @@ class TripFilters(Schema):
 
 @router.get("/", response=TripPage, summary="Trips the caller may see (paginated)")
 def trip_list(request, filters: Query[TripFilters]):
-    user = _require(request, "activities.view")
+    user = require_rights(request, "activities.view")
     qs = selectors.trip_list(
         user=user,
         filters={
@@ -133,7 +124,7 @@ def trip_list(request, filters: Query[TripFilters]):
 
 @router.get("/{trip_id}", response=TripOut, summary="One trip with its customers")
 def trip_detail(request, trip_id: int):
-    user = _require(request, "activities.view")
+    user = require_rights(request, "activities.view")
     return _trip_out(selectors.trip_get(user=user, trip_id=trip_id))
 
 
@@ -152,7 +143,7 @@ class TripIn(Schema):
 
 @router.post("/", response={201: TripOut}, summary="Request a trip (a draft)")
 def trip_create(request, payload: TripIn):
-    user = _require(request, "trips.request")
+    user = require_rights(request, "trips.request")
     trip = services.trip_create(actor=user, data=services.TripData(**payload.model_dump()))
     return Status(201, _trip_out(selectors.trip_get(user=user, trip_id=trip.pk)))
 
@@ -163,7 +154,7 @@ def trip_create(request, payload: TripIn):
     summary="Submit a draft to approval (409 trip_blocked names customers blocked by the rule)",
 )
 def trip_submit(request, trip_id: int):
-    user = _require(request, "trips.request")
+    user = require_rights(request, "trips.request")
     trip = selectors.trip_get(user=user, trip_id=trip_id)
     services.trip_submit(actor=user, trip=trip)
     return _trip_out(selectors.trip_get(user=user, trip_id=trip_id))
@@ -182,7 +173,7 @@ class OverrideIn(Schema):
     summary="The manager lets a customer blocked by the three-visit rule on the trip",
 )
 def trip_override(request, trip_id: int, payload: OverrideIn):
-    user = _require(request, "trips.override")
+    user = require_rights(request, "trips.override")
     trip = selectors.trip_get(user=user, trip_id=trip_id)
     services.trip_override(
         actor=user, trip=trip, customer_id=payload.customer_id, reason=payload.reason
@@ -199,7 +190,7 @@ class ReportIn(Schema):
 
 @router.post("/{trip_id}/report", response=TripOut, summary="The trip report after return")
 def trip_report(request, trip_id: int, payload: ReportIn):
-    user = _require(request, "trips.request")
+    user = require_rights(request, "trips.request")
     trip = selectors.trip_get(user=user, trip_id=trip_id)
     services.trip_report(
         actor=user, trip=trip, report=payload.report, actual_cost=payload.actual_cost

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -16,17 +15,9 @@ from xiaoguan.activities.errors import VisitInvalid
 from xiaoguan.activities.models import FollowUp, Visit
 from xiaoguan.activities.selectors import visits as selectors
 from xiaoguan.activities.services import visits as services
-from xiaoguan.core.errors import PermissionDenied
-from xiaoguan.org.models import User
+from xiaoguan.core.api import require_rights
 
 router = Router(tags=["visits"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class Ref(Schema):
@@ -158,7 +149,7 @@ class FollowUpDoneIn(Schema):
     "/followups", response=FollowUpPage, summary="Follow-ups the caller may see (due by default)"
 )
 def followup_list(request, filters: Query[FollowUpFilters]):
-    user = _require(request, "activities.view")
+    user = require_rights(request, "activities.view")
     qs = selectors.followup_list(user=user, state=filters.state, mine=filters.mine)
     start = (filters.page - 1) * filters.page_size
     return FollowUpPage(
@@ -171,7 +162,7 @@ def followup_list(request, filters: Query[FollowUpFilters]):
 
 @router.post("/followups", response={201: FollowUpOut}, summary="Create a follow-up task")
 def followup_create(request, payload: FollowUpIn):
-    user = _require(request, "activities.edit")
+    user = require_rights(request, "activities.edit")
     customer = selectors.customer_for_visit(user=user, customer_id=payload.customer_id)
     f = services.followup_create(
         actor=user, customer=customer, title=payload.title, due_date=payload.due_date
@@ -185,7 +176,7 @@ def followup_create(request, payload: FollowUpIn):
     summary="Mark a follow-up done with its outcome",
 )
 def followup_complete(request, followup_id: int, payload: FollowUpDoneIn):
-    user = _require(request, "activities.edit")
+    user = require_rights(request, "activities.edit")
     f = selectors.followup_get(user=user, followup_id=followup_id)
     services.followup_complete(actor=user, followup=f, outcome=payload.outcome)
     return _followup_out(selectors.followup_get(user=user, followup_id=followup_id))
@@ -202,7 +193,7 @@ class VisitPlanIn(Schema):
 
 @router.post("/plan", response={201: VisitOut}, summary="Plan a visit to a customer")
 def visit_plan(request, payload: VisitPlanIn):
-    user = _require(request, "activities.edit")
+    user = require_rights(request, "activities.edit")
     customer = selectors.customer_for_visit(user=user, customer_id=payload.customer_id)
     visit = services.visit_plan(
         actor=user,
@@ -216,7 +207,7 @@ def visit_plan(request, payload: VisitPlanIn):
 
 @router.get("/", response=VisitPage, summary="Visits the caller may see (paginated)")
 def visit_list(request, filters: Query[VisitFilters]):
-    user = _require(request, "activities.view")
+    user = require_rights(request, "activities.view")
     chosen = {k: getattr(filters, k) for k in selectors.VISIT_FILTER_KEYS if getattr(filters, k)}
     sort = filters.sort if filters.sort in selectors.VISIT_SORTS else selectors.DEFAULT_VISIT_SORT
     qs = selectors.visit_list(user=user, filters=chosen, sort=sort)
@@ -231,7 +222,7 @@ def visit_list(request, filters: Query[VisitFilters]):
 
 @router.get("/{visit_id}", response=VisitOut, summary="One visit with its contacts and follow-ups")
 def visit_detail(request, visit_id: int):
-    user = _require(request, "activities.view")
+    user = require_rights(request, "activities.view")
     return _visit_out(selectors.visit_get(user=user, visit_id=visit_id), full=True)
 
 
@@ -260,7 +251,7 @@ class VisitRecordIn(Schema):
 
 @router.post("/", response={201: VisitOut}, summary="Record an unplanned visit")
 def visit_record_new(request, payload: VisitRecordIn):
-    user = _require(request, "activities.edit")
+    user = require_rights(request, "activities.edit")
     if payload.customer_id is None:
         raise VisitInvalid(fields={"customer_id": _("This field is required.")})
     customer = selectors.customer_for_visit(user=user, customer_id=payload.customer_id)
@@ -270,7 +261,7 @@ def visit_record_new(request, payload: VisitRecordIn):
 
 @router.post("/{visit_id}/record", response=VisitOut, summary="Record a planned visit")
 def visit_record(request, visit_id: int, payload: VisitRecordIn):
-    user = _require(request, "activities.edit")
+    user = require_rights(request, "activities.edit")
     visit = selectors.visit_get(user=user, visit_id=visit_id)
     services.visit_record(actor=user, visit=visit, data=payload.to_data())
     return _visit_out(selectors.visit_get(user=user, visit_id=visit_id), full=True)
@@ -278,7 +269,7 @@ def visit_record(request, visit_id: int, payload: VisitRecordIn):
 
 @router.post("/{visit_id}/cancel", response=VisitOut, summary="Cancel a planned visit")
 def visit_cancel(request, visit_id: int):
-    user = _require(request, "activities.edit")
+    user = require_rights(request, "activities.edit")
     visit = selectors.visit_get(user=user, visit_id=visit_id)
     services.visit_cancel(actor=user, visit=visit)
     return _visit_out(selectors.visit_get(user=user, visit_id=visit_id), full=True)

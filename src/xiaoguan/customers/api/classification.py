@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from xiaoguan.core.errors import PermissionDenied
+from xiaoguan.core.api import require_rights
 from xiaoguan.customers import selectors
 from xiaoguan.customers.models import CreditNote, Customer
 from xiaoguan.customers.selectors import classification as sel
@@ -21,13 +20,6 @@ from xiaoguan.customers.services import credit as credit_services
 from xiaoguan.org.models import User
 
 router = Router(tags=["customers: credit file and classification"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 def _customer(user: User, customer_id: int) -> Customer:
@@ -109,7 +101,7 @@ def _file_out(c: Customer) -> CreditFileOut:
 
 @router.get("/{customer_id}", response=CreditFileOut, summary="The credit file of a customer")
 def credit_file(request, customer_id: int):
-    user = _require(request, "customers.view")
+    user = require_rights(request, "customers.view")
     return _file_out(_customer(user, customer_id))
 
 
@@ -127,7 +119,7 @@ class CreditIn(Schema):
     summary="Finance sets the credit rating and limit (blank/null clears)",
 )
 def credit_set(request, customer_id: int, payload: CreditIn):
-    user = _require(request, "customers.credit")
+    user = require_rights(request, "customers.credit")
     customer = _customer(user, customer_id)
     credit_services.credit_set(
         customer=customer,
@@ -151,7 +143,7 @@ class NoteIn(Schema):
     "/{customer_id}/notes", response={201: NoteOut}, summary="Add a credit investigation note"
 )
 def credit_note_add(request, customer_id: int, payload: NoteIn):
-    user = _require(request, "customers.view")
+    user = require_rights(request, "customers.view")
     customer = _customer(user, customer_id)
     note = credit_services.credit_note_add(
         customer=customer,
@@ -176,7 +168,7 @@ class OverrideIn(Schema):
     summary="A manager overrides the class, with a reason",
 )
 def class_override(request, customer_id: int, payload: OverrideIn):
-    user = _require(request, "customers.classify")
+    user = require_rights(request, "customers.classify")
     customer = _customer(user, customer_id)
     class_services.class_override(
         customer=customer,
@@ -193,7 +185,7 @@ def class_override(request, customer_id: int, payload: OverrideIn):
     summary="Clear the override: back to the proposed class",
 )
 def class_override_clear(request, customer_id: int):
-    user = _require(request, "customers.classify")
+    user = require_rights(request, "customers.classify")
     customer = _customer(user, customer_id)
     class_services.class_override_clear(customer=customer, actor=user)
     return _file_out(_customer(user, customer_id))
@@ -207,7 +199,7 @@ class GradeIn(Schema):
 
 @router.post("/{customer_id}/grade", response=CreditFileOut, summary="A manager sets the grade")
 def grade_set(request, customer_id: int, payload: GradeIn):
-    user = _require(request, "customers.classify")
+    user = require_rights(request, "customers.classify")
     customer = _customer(user, customer_id)
     class_services.grade_set(customer=customer, actor=user, grade=payload.grade)
     return _file_out(_customer(user, customer_id))

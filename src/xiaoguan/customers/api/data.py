@@ -9,28 +9,20 @@ one transaction. Bad rows: 422 ``{"code": "import_invalid", "errors": [{"row", "
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from xiaoguan.core.errors import NotFound, PermissionDenied
+from xiaoguan.core.api import require_rights
+from xiaoguan.core.errors import NotFound
 from xiaoguan.customers import selectors
 from xiaoguan.customers.models import Customer
 from xiaoguan.customers.selectors.data import import_owner_choices, import_pool_choices
 from xiaoguan.customers.services import importing
 from xiaoguan.customers.services.merge import customer_merge
-from xiaoguan.org.models import User
 
 router = Router(tags=["customers"])
 merge_router = Router(tags=["customers"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class ImportRowError(Schema):
@@ -60,7 +52,7 @@ def import_file(
     owner: int | None = Form(None),
     pool: int | None = Form(None),
 ):
-    user = _require(request, "customers.import")
+    user = require_rights(request, "customers.import")
     kind = import_kind
     if kind not in importing.KINDS:
         raise NotFound()
@@ -103,7 +95,7 @@ class MergeOut(Schema):
     "/", response=MergeOut, summary="Merge a duplicate customer into the one that stays"
 )
 def merge(request, payload: MergeIn):
-    user = _require(request, "customers.merge")
+    user = require_rights(request, "customers.merge")
     try:
         survivor = selectors.customer_get(user=user, customer_id=payload.survivor_id)
         duplicate = selectors.customer_get(user=user, customer_id=payload.duplicate_id)

@@ -6,25 +6,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from xiaoguan.core.errors import NotFound, PermissionDenied
+from xiaoguan.core.api import require_rights
+from xiaoguan.core.errors import NotFound
 from xiaoguan.customers.models import Lead
 from xiaoguan.customers.selectors import leads as selectors
 from xiaoguan.customers.services import leads as services
 from xiaoguan.org.models import User
 
 router = Router(tags=["leads"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 def _get(user: User, lead_id: int) -> Lead:
@@ -107,7 +100,7 @@ class LeadFilters(Schema):
 
 @router.get("/", response=LeadPage, summary="Leads the caller may see (paginated)")
 def lead_list(request, filters: Query[LeadFilters]):
-    user = _require(request, "leads.view")
+    user = require_rights(request, "leads.view")
     chosen = {k: getattr(filters, k) for k in selectors.FILTER_KEYS if getattr(filters, k)}
     sort = filters.sort if filters.sort in selectors.SORTS else selectors.DEFAULT_SORT
     qs = selectors.lead_list(user=user, q=filters.q, filters=chosen, sort=sort)
@@ -145,7 +138,7 @@ def _detail(user: User, lead: Lead) -> LeadDetailOut:
     summary="One lead, with the customers and open leads it may duplicate",
 )
 def lead_detail(request, lead_id: int):
-    user = _require(request, "leads.view")
+    user = require_rights(request, "leads.view")
     return _detail(user, _get(user, lead_id))
 
 
@@ -175,14 +168,14 @@ class LeadIn(Schema):
     summary="Create a lead owned by the caller (possible duplicates are listed, not refused)",
 )
 def lead_create(request, payload: LeadIn):
-    user = _require(request, "leads.edit")
+    user = require_rights(request, "leads.edit")
     lead = services.lead_create(actor=user, data=services.LeadData(**payload.model_dump()))
     return Status(201, _detail(user, _get(user, lead.pk)))
 
 
 @router.put("/{int:lead_id}", response=LeadDetailOut, summary="Replace a lead's details")
 def lead_update(request, lead_id: int, payload: LeadIn):
-    user = _require(request, "leads.edit")
+    user = require_rights(request, "leads.edit")
     lead = _get(user, lead_id)
     services.lead_update(lead=lead, actor=user, data=services.LeadData(**payload.model_dump()))
     return _detail(user, _get(user, lead_id))
@@ -201,7 +194,7 @@ class AssignOut(Schema):
 
 @router.post("/assign", response=AssignOut, summary="Assign leads to an employee in scope")
 def lead_assign(request, payload: AssignIn):
-    user = _require(request, "leads.assign")
+    user = require_rights(request, "leads.assign")
     ids = set(payload.lead_ids)
     leads = list(selectors.lead_list(user=user).filter(pk__in=ids))
     if len(leads) != len(ids):
@@ -218,7 +211,7 @@ class OwnerIn(Schema):
 
 @router.post("/{int:lead_id}/assign", response=LeadOut, summary="Assign one lead")
 def lead_assign_one(request, lead_id: int, payload: OwnerIn):
-    user = _require(request, "leads.assign")
+    user = require_rights(request, "leads.assign")
     lead = _get(user, lead_id)
     services.lead_assign(leads=[lead], actor=user, to_user=payload.owner_id)
     return _out(_get(user, lead_id))
@@ -235,7 +228,7 @@ class DisqualifyIn(Schema):
     "/{int:lead_id}/disqualify", response=LeadOut, summary="Disqualify a lead (reason required)"
 )
 def lead_disqualify(request, lead_id: int, payload: DisqualifyIn):
-    user = _require(request, "leads.edit")
+    user = require_rights(request, "leads.edit")
     lead = _get(user, lead_id)
     services.lead_disqualify(lead=lead, actor=user, reason=payload.reason, note=payload.note)
     return _out(_get(user, lead_id))
@@ -243,20 +236,20 @@ def lead_disqualify(request, lead_id: int, payload: DisqualifyIn):
 
 @router.post("/{int:lead_id}/contacted", response=LeadOut, summary="Mark a lead contacted")
 def lead_contacted(request, lead_id: int):
-    user = _require(request, "leads.edit")
+    user = require_rights(request, "leads.edit")
     services.lead_mark_contacted(lead=_get(user, lead_id), actor=user)
     return _out(_get(user, lead_id))
 
 
 @router.post("/{int:lead_id}/qualify", response=LeadOut, summary="Qualify a lead")
 def lead_qualify(request, lead_id: int):
-    user = _require(request, "leads.edit")
+    user = require_rights(request, "leads.edit")
     services.lead_qualify(lead=_get(user, lead_id), actor=user)
     return _out(_get(user, lead_id))
 
 
 @router.post("/{int:lead_id}/reopen", response=LeadOut, summary="Reopen a disqualified lead")
 def lead_reopen(request, lead_id: int):
-    user = _require(request, "leads.edit")
+    user = require_rights(request, "leads.edit")
     services.lead_reopen(lead=_get(user, lead_id), actor=user)
     return _out(_get(user, lead_id))

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from xiaoguan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from xiaoguan.core.api import require_rights
+from xiaoguan.core.errors import NotFound, ValidationFailed
 from xiaoguan.customers import selectors
 from xiaoguan.customers.models import Customer
 from xiaoguan.customers.selectors import pool as pool_selectors
@@ -20,13 +20,6 @@ from xiaoguan.customers.services import pool as pool_services
 from xiaoguan.org.models import User
 
 router = Router(tags=["customers: public pool"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class PoolCustomerOut(Schema):
@@ -81,7 +74,7 @@ def _out(c: Customer) -> PoolCustomerOut:
 
 @router.get("/", response=PoolPage, summary="Customers in the pools the caller may see")
 def pool_list(request, filters: Query[PoolFilters]):
-    user = _require(request, "customers.pool")
+    user = require_rights(request, "customers.pool")
     chosen = {
         k: getattr(filters, k) for k in pool_selectors.POOL_FILTER_KEYS if getattr(filters, k)
     }
@@ -129,7 +122,7 @@ def _scoped_customer(user: User, customer_id: int) -> Customer:
 
 @router.post("/{customer_id}/claim", response=OwnedOut, summary="Claim a customer from the pool")
 def pool_claim(request, customer_id: int):
-    user = _require(request, "customers.pool")
+    user = require_rights(request, "customers.pool")
     customer = _pool_customer(user, customer_id)
     return _owned(pool_services.customer_claim(customer_id=customer.pk, actor=user))
 
@@ -144,7 +137,7 @@ class ReasonIn(Schema):
     "/{customer_id}/release", response=OwnedOut, summary="Give a customer back to the pool"
 )
 def pool_release(request, customer_id: int, payload: ReasonIn):
-    user = _require(request, "customers.pool")
+    user = require_rights(request, "customers.pool")
     customer = _scoped_customer(user, customer_id)
     return _owned(
         pool_services.customer_release(customer_id=customer.pk, actor=user, reason=payload.reason)
@@ -169,7 +162,7 @@ class AssignOut(Schema):
     summary="A manager assigns customers (pool or owned, in scope) to a rep in scope",
 )
 def pool_assign(request, payload: AssignIn):
-    user = _require(request, "customers.pool_assign")
+    user = require_rights(request, "customers.pool_assign")
     rep = pool_selectors.assignable_reps(user=user).filter(pk=payload.owner_id).first()
     if rep is None:
         msg = _("Choose an active sales employee in your scope.")
@@ -182,7 +175,7 @@ def pool_assign(request, payload: AssignIn):
 
 @router.post("/{customer_id}/lock", response=OwnedOut, summary="Lock a customer against return")
 def pool_lock(request, customer_id: int, payload: ReasonIn):
-    user = _require(request, "customers.pool_assign")
+    user = require_rights(request, "customers.pool_assign")
     customer = _scoped_customer(user, customer_id)
     return _owned(
         pool_services.customer_lock(customer_id=customer.pk, actor=user, reason=payload.reason)
@@ -191,7 +184,7 @@ def pool_lock(request, customer_id: int, payload: ReasonIn):
 
 @router.post("/{customer_id}/unlock", response=OwnedOut, summary="Lift the lock")
 def pool_unlock(request, customer_id: int, payload: ReasonIn):
-    user = _require(request, "customers.pool_assign")
+    user = require_rights(request, "customers.pool_assign")
     customer = _scoped_customer(user, customer_id)
     return _owned(
         pool_services.customer_unlock(customer_id=customer.pk, actor=user, reason=payload.reason)
@@ -214,7 +207,7 @@ class WarningOut(Schema):
     summary="Customers in the caller's scope about to return to the pool",
 )
 def pool_warnings(request):
-    user = _require(request, "customers.pool")
+    user = require_rights(request, "customers.pool")
     out = []
     for c in pool_selectors.pool_warning_list(user=user)[:500]:
         f = pool_selectors.return_forecast(c)

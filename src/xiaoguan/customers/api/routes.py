@@ -6,25 +6,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from xiaoguan.core.errors import PermissionDenied
+from xiaoguan.core.api import require_rights
 from xiaoguan.customers import divisions, selectors, services
 from xiaoguan.customers.api import classification, data, leads, pool
 from xiaoguan.customers.models import Contact, Customer
-from xiaoguan.org.models import User
 
 router = Router(tags=["customers"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class Ref(Schema):
@@ -129,7 +120,7 @@ class CustomerFilters(Schema):
 
 @router.get("/", response=CustomerPage, summary="Customers the caller may see (paginated)")
 def customer_list(request, filters: Query[CustomerFilters]):
-    user = _require(request, "customers.view")
+    user = require_rights(request, "customers.view")
     chosen = {k: getattr(filters, k) for k in selectors.LIST_FILTER_KEYS if getattr(filters, k)}
     sort = filters.sort if filters.sort in selectors.SORTS else selectors.DEFAULT_SORT
     qs = selectors.customer_list(user=user, q=filters.q, filters=chosen, sort=sort)
@@ -141,7 +132,7 @@ def customer_list(request, filters: Query[CustomerFilters]):
 
 @router.get("/{customer_id}", response=CustomerOut, summary="One customer")
 def customer_detail(request, customer_id: int):
-    user = _require(request, "customers.view")
+    user = require_rights(request, "customers.view")
     return _customer_out(selectors.customer_get(user=user, customer_id=customer_id))
 
 
@@ -178,7 +169,7 @@ class CustomerIn(Schema):
     summary="Create a customer owned by the caller (duplicates refused with 409)",
 )
 def customer_create(request, payload: CustomerIn):
-    user = _require(request, "customers.edit")
+    user = require_rights(request, "customers.edit")
     customer = services.customer_create(
         actor=user, data=services.CustomerData(**payload.model_dump())
     )
@@ -191,7 +182,7 @@ def customer_create(request, payload: CustomerIn):
     summary="Replace a customer's details (same checks as on entry; owner unchanged)",
 )
 def customer_update(request, customer_id: int, payload: CustomerIn):
-    user = _require(request, "customers.edit")
+    user = require_rights(request, "customers.edit")
     customer = selectors.customer_get(user=user, customer_id=customer_id)
     services.customer_update(
         customer=customer, actor=user, data=services.CustomerData(**payload.model_dump())
@@ -229,7 +220,7 @@ def _contact_out(c: Contact) -> ContactOut:
     "/{customer_id}/contacts", response=list[ContactOut], summary="The contacts of a customer"
 )
 def customer_contacts(request, customer_id: int):
-    user = _require(request, "customers.view")
+    user = require_rights(request, "customers.view")
     customer = selectors.customer_get(user=user, customer_id=customer_id)
     return [_contact_out(c) for c in selectors.customer_contacts(customer=customer)]
 
@@ -251,7 +242,7 @@ class ContactIn(Schema):
     "/{customer_id}/contacts", response={201: ContactOut}, summary="Add a contact to a customer"
 )
 def contact_create(request, customer_id: int, payload: ContactIn):
-    user = _require(request, "customers.edit")
+    user = require_rights(request, "customers.edit")
     customer = selectors.customer_get(user=user, customer_id=customer_id)
     contact = services.contact_create(
         customer=customer, actor=user, data=services.ContactData(**payload.model_dump())

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from xiaoguan.core.errors import PermissionDenied
+from xiaoguan.core.api import require_rights
 from xiaoguan.org import selectors
 from xiaoguan.org.models import Department, User
 
 router = Router(tags=["org"])
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class MeOut(Schema):
@@ -94,7 +86,7 @@ def _parent_ids(departments: list[Department]) -> dict[str, int]:
     summary="Departments the user may see, in tree order",
 )
 def department_list(request, include_inactive: bool = False):
-    user = _require(request, "org.view")
+    user = require_rights(request, "org.view")
     qs = selectors.department_list(user=user)
     if not include_inactive:
         qs = qs.filter(is_active=True)
@@ -105,7 +97,7 @@ def department_list(request, include_inactive: bool = False):
 
 @router.get("/departments/{department_id}", response=DepartmentOut, summary="One department")
 def department_detail(request, department_id: int):
-    user = _require(request, "org.view")
+    user = require_rights(request, "org.view")
     department = selectors.department_get(user=user, department_id=department_id)
     return _department_out(department, _parent_ids([department]))
 
@@ -160,7 +152,7 @@ def _employee_out(user: User) -> EmployeeOut:
     "/employees", response=EmployeePage, summary="The employee directory (paginated, filtered)"
 )
 def employee_list(request, filters: Query[EmployeeFilters]):
-    user = _require(request, "org.view")
+    user = require_rights(request, "org.view")
     qs = selectors.employee_search(
         user=user, q=filters.q, department_id=filters.department_id, active=filters.active
     )
@@ -172,6 +164,6 @@ def employee_list(request, filters: Query[EmployeeFilters]):
 
 @router.get("/employees/{employee_id}", response=EmployeeOut, summary="One employee")
 def employee_detail(request, employee_id: int):
-    user = _require(request, "org.view")
+    user = require_rights(request, "org.view")
     employee = selectors.employee_get(user=user, employee_id=employee_id)
     return _employee_out(employee)

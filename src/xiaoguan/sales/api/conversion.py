@@ -9,26 +9,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from xiaoguan.core.errors import PermissionDenied
+from xiaoguan.core.api import require_rights
 from xiaoguan.customers.models import Lead
 from xiaoguan.customers.selectors import leads as lead_selectors
 from xiaoguan.customers.services import CustomerData
-from xiaoguan.org.models import User
 from xiaoguan.sales.services import conversion as services
 
 router = Router(tags=["sales"])
-
-
-def _require(request: HttpRequest, *rights: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not all(user.has_right(r) for r in rights):
-        raise PermissionDenied()
-    return user
 
 
 class CustomerIn(Schema):
@@ -74,7 +65,7 @@ class ConversionOut(Schema):
     summary="Convert a lead into a customer and an opportunity",
 )
 def lead_convert(request, lead_id: int, payload: ConversionIn):
-    user = _require(request, "leads.edit", "customers.edit")
+    user = require_rights(request, "leads.edit", "customers.edit")
     customer = None
     if payload.attach_customer_id is None:
         try:

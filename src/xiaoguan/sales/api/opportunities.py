@@ -8,26 +8,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from xiaoguan.core.errors import PermissionDenied
-from xiaoguan.org.models import User
+from xiaoguan.core.api import require_rights
 from xiaoguan.sales.enums import OPEN_STAGES
 from xiaoguan.sales.models import Opportunity
 from xiaoguan.sales.selectors import opportunities as selectors
 from xiaoguan.sales.services import opportunities as services
 
 router = Router()
-
-
-def _require(request: HttpRequest, right: str) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    if not user.has_right(right):
-        raise PermissionDenied()
-    return user
 
 
 class Ref(Schema):
@@ -113,7 +104,7 @@ def _chosen(filters: OpportunityFilters) -> dict:
 
 @router.get("/", response=OpportunityPage, summary="Opportunities the caller may see (paginated)")
 def opportunity_list(request, filters: Query[OpportunityFilters]):
-    user = _require(request, "sales.opportunities_view")
+    user = require_rights(request, "sales.opportunities_view")
     sort = filters.sort if filters.sort in selectors.SORTS else selectors.DEFAULT_SORT
     qs = selectors.opportunity_list(user=user, filters=_chosen(filters), sort=sort)
     count = qs.count()
@@ -147,7 +138,7 @@ class SummaryFilters(Schema):
     "/pipeline", response=PipelineSummary, summary="Per-stage totals and the weighted pipeline"
 )
 def pipeline_summary(request, filters: Query[SummaryFilters]):
-    user = _require(request, "sales.opportunities_view")
+    user = require_rights(request, "sales.opportunities_view")
     chosen = {k: v for k, v in filters.model_dump().items() if v not in (None, "")}
     stages = selectors.pipeline_summary(user=user, filters=chosen)
     open_rows = [s for s in stages if s["stage"] in OPEN_STAGES]
@@ -161,7 +152,7 @@ def pipeline_summary(request, filters: Query[SummaryFilters]):
 
 @router.get("/{opportunity_id}", response=OpportunityOut, summary="One opportunity")
 def opportunity_detail(request, opportunity_id: int):
-    user = _require(request, "sales.opportunities_view")
+    user = require_rights(request, "sales.opportunities_view")
     return _out(selectors.opportunity_get(user=user, opportunity_id=opportunity_id))
 
 
@@ -205,7 +196,7 @@ class StageMoveIn(Schema):
 
 @router.post("/", response={201: OpportunityOut}, summary="Create an opportunity")
 def opportunity_create(request, payload: OpportunityIn):
-    user = _require(request, "sales.opportunities_edit")
+    user = require_rights(request, "sales.opportunities_edit")
     opp = services.opportunity_create(
         actor=user, data=services.OpportunityData(**payload.model_dump())
     )
@@ -218,7 +209,7 @@ def opportunity_create(request, payload: OpportunityIn):
     summary="Edit an open opportunity (409 stale_edit if the version is not the current one)",
 )
 def opportunity_update(request, opportunity_id: int, payload: OpportunityUpdateIn):
-    user = _require(request, "sales.opportunities_edit")
+    user = require_rights(request, "sales.opportunities_edit")
     opp = selectors.opportunity_get(user=user, opportunity_id=opportunity_id)
     data = payload.model_dump()
     version = data.pop("version")
@@ -237,7 +228,7 @@ def opportunity_update(request, opportunity_id: int, payload: OpportunityUpdateI
     summary="Move to another stage (lost needs lost_reason; reopening a closed one needs a note)",
 )
 def opportunity_move(request, opportunity_id: int, payload: StageMoveIn):
-    user = _require(request, "sales.opportunities_edit")
+    user = require_rights(request, "sales.opportunities_edit")
     opp = selectors.opportunity_get(user=user, opportunity_id=opportunity_id)
     services.opportunity_move(
         actor=user,

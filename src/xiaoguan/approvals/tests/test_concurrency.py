@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
+from conftest import race
 from xiaoguan.approvals.enums import RequestStatus, TaskStatus
 from xiaoguan.approvals.errors import ApprovalAlreadyDecided
 from xiaoguan.approvals.models import ApprovalTask
 from xiaoguan.approvals.services import approval_decide
 from xiaoguan.core.models import AuditEvent, Notification
-
-
-def _race(calls):
-    """Run the calls at the same moment in threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.postgres
@@ -47,7 +23,7 @@ def test_two_approvers_of_an_any_one_step_at_once(company, expense_of, make_chai
     east = request.tasks.get(approver=company.mgr_east)
     west = request.tasks.get(approver=company.mgr_west)
     # when
-    results = _race(
+    results = race(
         [
             lambda: approval_decide(task_id=east.pk, actor=company.mgr_east, decision="approve"),
             lambda: approval_decide(
@@ -82,7 +58,7 @@ def test_a_double_click_decides_once(company, expense_of, make_chain, submit):
     request = submit(expense_of(company.rep_e1))
     task = request.tasks.get()
     # when the same approval arrives twice at once
-    results = _race(
+    results = race(
         [
             lambda: approval_decide(task_id=task.pk, actor=company.mgr_east, decision="approve"),
             lambda: approval_decide(task_id=task.pk, actor=company.mgr_east, decision="approve"),

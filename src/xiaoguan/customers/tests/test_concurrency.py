@@ -3,36 +3,12 @@ serialised by advisory locks there)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
+from conftest import race
 from xiaoguan.customers.errors import CustomerDuplicate
 from xiaoguan.customers.models import Customer
 from xiaoguan.customers.tests.factories import make_customer
-
-
-def _race(calls):
-    """Run the calls at the same moment in threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.postgres
@@ -44,7 +20,7 @@ def test_the_same_company_entered_twice_at_once_is_created_once(company):
         lambda: make_customer(company.mgr_east, "杭州甲消防 有限责任公司"),
     ]
     # when
-    results = _race(calls)
+    results = race(calls)
     # then exactly one is created, the other is told it exists
     assert sum(isinstance(r, CustomerDuplicate) for r in results) == 1, results
     assert Customer.objects.count() == 1

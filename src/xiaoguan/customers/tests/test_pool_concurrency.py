@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
+from conftest import race
 from xiaoguan.core import policy
 from xiaoguan.customers.enums import OwnerChangeKind
 from xiaoguan.customers.models import Customer, OwnerChange
@@ -22,28 +20,6 @@ def _fresh_cache():
     cache.clear()
 
 
-def _race(calls):
-    """Run the calls at the same moment in threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def _in_pool(owner, name):
     customer = make_customer(owner, name)
     return svc.customer_release(customer_id=customer.pk, actor=owner, reason="无需求")
@@ -56,7 +32,7 @@ def test_two_reps_claiming_one_customer_at_once_exactly_one_wins(company):
     svc.pool_create(department=company.depts["R-E"], actor=company.director)
     customer = _in_pool(company.mgr_east, "甲消防有限公司")
     # when
-    results = _race(
+    results = race(
         [
             lambda: svc.customer_claim(customer_id=customer.pk, actor=company.rep_e1),
             lambda: svc.customer_claim(customer_id=customer.pk, actor=company.rep_e2),
@@ -79,7 +55,7 @@ def test_one_rep_claiming_two_customers_at_once_keeps_the_daily_limit(company):
     a = _in_pool(company.mgr_east, "甲消防有限公司")
     b = _in_pool(company.mgr_east, "乙消防有限公司")
     # when
-    results = _race(
+    results = race(
         [
             lambda: svc.customer_claim(customer_id=a.pk, actor=company.rep_e1),
             lambda: svc.customer_claim(customer_id=b.pk, actor=company.rep_e1),

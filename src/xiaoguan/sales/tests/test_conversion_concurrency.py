@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 
+from conftest import race
 from xiaoguan.customers.enums import LeadStatus
 from xiaoguan.customers.models import Customer, Lead
 from xiaoguan.customers.services.leads import LeadData, lead_create
@@ -19,27 +18,6 @@ from xiaoguan.sales.services.conversion import (
     customer_data_from_lead,
     lead_convert,
 )
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.postgres
@@ -61,7 +39,7 @@ def test_two_conversions_at_once_convert_the_lead_once(company):
             ),
         )
 
-    results = _race([convert, convert])
+    results = race([convert, convert])
     refused = [r for r in results if isinstance(r, LeadAlreadyConverted)]
     assert len(refused) == 1, results
     assert Lead.objects.get(pk=lead.pk).status == LeadStatus.CONVERTED

@@ -3,11 +3,9 @@ locked, the version decides)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
+from conftest import race
 from xiaoguan.core.errors import StaleEdit
 from xiaoguan.customers.tests.factories import make_customer
 from xiaoguan.sales.models import Opportunity, StageChange
@@ -17,27 +15,6 @@ from xiaoguan.sales.services.opportunities import (
     opportunity_update,
 )
 from xiaoguan.sales.tests.factories import make_opportunity
-
-
-def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.postgres
@@ -57,7 +34,7 @@ def test_two_moves_from_the_same_version_one_wins(company):
             expected_version=1,
         ),
     ]
-    results = _race(calls)
+    results = race(calls)
     assert sum(isinstance(r, StaleEdit) for r in results) == 1, results
     assert StageChange.objects.filter(opportunity_id=opp.pk).count() == 2
     assert Opportunity.objects.get(pk=opp.pk).version == 2
@@ -78,6 +55,6 @@ def test_two_edits_from_the_same_version_one_wins(company):
         )
         return opportunity_update(actor=actor, opportunity=opp.pk, data=data, expected_version=1)
 
-    results = _race([lambda: edit(company.rep_e1, "甲"), lambda: edit(company.mgr_east, "乙")])
+    results = race([lambda: edit(company.rep_e1, "甲"), lambda: edit(company.mgr_east, "乙")])
     assert sum(isinstance(r, StaleEdit) for r in results) == 1, results
     assert Opportunity.objects.get(pk=opp.pk).version == 2

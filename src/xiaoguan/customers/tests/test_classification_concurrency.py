@@ -7,17 +7,17 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import race
 from xiaoguan.customers.models import Customer
 from xiaoguan.customers.services import CustomerData, classification, credit, customer_update
 from xiaoguan.customers.tests.factories import make_customer
-from xiaoguan.customers.tests.test_concurrency import _race
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_override_and_edit_at_once_keep_both(company):
     c = make_customer(company.rep_e1, "杭州并发消防有限公司", purchase_potential="low")
-    results = _race(
+    results = race(
         [
             lambda: classification.class_override(
                 customer=c, actor=company.mgr_east, customer_class="A", reason="战略客户"
@@ -39,7 +39,7 @@ def test_override_and_edit_at_once_keep_both(company):
 @pytest.mark.django_db(transaction=True)
 def test_two_credit_changes_at_once_are_serialised(company):
     c = make_customer(company.rep_e1, "宁波并发消防有限公司")
-    results = _race(
+    results = race(
         [
             lambda: credit.credit_set(
                 customer=c, actor=company.finance1, rating="A", limit="100000"

@@ -86,3 +86,13 @@ def history_rows(obj: models.Model, *, limit: int = 30) -> list[dict[str, Any]]:
             shown.append({"field": label, "old": show(field, old), "new": show(field, new)})
         rows.append({"record": record, "changes": shown})
     return rows
+
+
+def track(obj: Any, actor: Any = None, reason: str = "", *, now: Any = None) -> None:
+    """Who, why (and, for back-dated rows, when) for the next history row simple-history
+    writes for ``obj``. Services call it right before ``save()``."""
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason[:100]
+    if now is not None:
+        obj._history_date = now

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_update_with_history, get_history_manager_f
 
 from xiaoguan.core.audit import audit_event_record
 from xiaoguan.core.errors import PermissionDenied
+from xiaoguan.core.history import track
 from xiaoguan.core.models import AuditKind
 from xiaoguan.org import registries, rights, scope
 from xiaoguan.org.enums import DataScope, DepartmentKind
@@ -46,13 +47,6 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
-
-
-def _track(obj: Any, *, actor: User | None, reason: str) -> None:
-    """Who and why for the next history row simple-history writes for ``obj``."""
-    obj._change_reason = reason[:100]
-    if actor is not None:
-        obj._history_user = actor
 
 
 # --- departments ----------------------------------------------------------------------
@@ -100,7 +94,7 @@ def department_create(
     if kind not in DepartmentKind.values:
         raise DepartmentInvalid(fields={"kind": _("Not one of the allowed values.")})
     department = Department(name=name, code=code, kind=kind, head=head)
-    _track(department, actor=actor, reason="created")
+    track(department, actor=actor, reason="created")
     if parent is None:
         if Department.objects.exists():
             msg = _("Choose the parent department.")
@@ -142,7 +136,7 @@ def department_update(
     if head is not UNSET:
         _ensure_head(head)
         department.head = head
-    _track(department, actor=actor, reason="updated")
+    track(department, actor=actor, reason="updated")
     department.save()
     return department
 
@@ -161,7 +155,7 @@ def department_move(*, department: Department, new_parent: Department, actor: Us
     Department.objects.move(department, new_parent, "sorted-child")
     department = Department.objects.get(pk=department.pk)
     # The tree position is not a history field; the move is recorded as its own history row.
-    _track(department, actor=actor, reason=f"moved under {new_parent.code}")
+    track(department, actor=actor, reason=f"moved under {new_parent.code}")
     department.save()
     return department
 
@@ -184,7 +178,7 @@ def department_deactivate(*, department: Department, actor: User) -> Department:
     department = _department_lock(department.pk)
     _ensure_empty(department, active_only=True)
     department.is_active = False
-    _track(department, actor=actor, reason="deactivated")
+    track(department, actor=actor, reason="deactivated")
     department.save()
     return department
 
@@ -196,7 +190,7 @@ def department_reactivate(*, department: Department, actor: User) -> Department:
     if parent is not None and not parent.is_active:
         raise DepartmentInvalid(_("The parent department is inactive."))
     department.is_active = True
-    _track(department, actor=actor, reason="reactivated")
+    track(department, actor=actor, reason="reactivated")
     department.save()
     return department
 
@@ -207,7 +201,7 @@ def department_delete(*, department: Department, actor: User) -> None:
     (no employees, former employees, sub-departments or owned records)."""
     department = _department_lock(department.pk)
     _ensure_empty(department, active_only=False)
-    _track(department, actor=actor, reason="deleted")
+    track(department, actor=actor, reason="deleted")
     try:
         with transaction.atomic():
             department.delete()
@@ -304,7 +298,7 @@ def employee_create(
     else:
         _check_password(password, user)
     user.set_password(password)
-    _track(user, actor=actor, reason="created")
+    track(user, actor=actor, reason="created")
     user.save()
     if roles:
         user.roles.set(roles)
@@ -347,12 +341,12 @@ def employee_update(
         if manager is None or manager.pk != employee.manager_id:
             _ensure_manager(employee, manager)
         employee.manager = manager
-    _track(employee, actor=actor, reason="updated")
+    track(employee, actor=actor, reason="updated")
     employee.save()
     if roles is not UNSET:
         roles = _ensure_roles(roles)
         if {r.pk for r in roles} != set(employee.roles.values_list("pk", flat=True)):
-            _track(employee, actor=actor, reason="roles changed")
+            track(employee, actor=actor, reason="roles changed")
             employee.roles.set(roles)
     return employee
 
@@ -385,7 +379,7 @@ def employee_reactivate(*, employee: User, actor: User) -> User:
     _ensure_department(employee.department)
     employee.is_active = True
     employee.left_on = None
-    _track(employee, actor=actor, reason="reactivated")
+    track(employee, actor=actor, reason="reactivated")
     employee.save()
     return employee
 
@@ -422,7 +416,7 @@ def role_create(
         raise RoleInvalid(msg, fields={"code": msg})
     name, cleaned = _clean_role(name=name, scope_value=scope, role_rights=rights)
     role = Role(code=code, name=name, scope=scope, rights=cleaned, description=description.strip())
-    _track(role, actor=actor, reason="created")
+    track(role, actor=actor, reason="created")
     role.save()
     return role
 
@@ -435,7 +429,7 @@ def role_update(
     role = Role.objects.select_for_update().get(pk=role.pk)
     name, cleaned = _clean_role(name=name, scope_value=scope, role_rights=rights)
     role.name, role.scope, role.rights, role.description = name, scope, cleaned, description.strip()
-    _track(role, actor=actor, reason="updated")
+    track(role, actor=actor, reason="updated")
     role.save()
     return role
 
@@ -522,7 +516,7 @@ def employee_handover(
     if deactivate:
         employee.is_active = False
         employee.left_on = timezone.localdate()
-        _track(employee, actor=actor, reason=reason)
+        track(employee, actor=actor, reason=reason)
         employee.save()
         ApiToken.objects.filter(user=employee, revoked_at__isnull=True).update(
             revoked_at=timezone.now()

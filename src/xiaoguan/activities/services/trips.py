@@ -27,6 +27,7 @@ from xiaoguan.approvals.services import (
 from xiaoguan.core import policy
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import Conflict, PermissionDenied
+from xiaoguan.core.history import track
 from xiaoguan.core.notifications import notify
 from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
@@ -51,12 +52,6 @@ class TripData:
 
 def _today(now: datetime | None = None) -> date:
     return timezone.localdate(now) if now else timezone.localdate()
-
-
-def _track(obj: Any, *, actor: User, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 def _lock(trip: Trip) -> Trip:
@@ -166,7 +161,7 @@ def trip_create(*, actor: User, data: TripData, now: datetime | None = None) -> 
     values, customers = _clean(data, actor=actor, now=now)
     trip = Trip(owner=actor, department_id=actor.department_id, **values)
     trip.number = next_number(prefix="CC", year=values["start_date"].year)
-    _track(trip, actor=actor)
+    track(trip, actor=actor)
     trip.save()
     _set_customers(trip, customers)
     trip_refresh_blocks(trip=trip)
@@ -190,7 +185,7 @@ def trip_update(
     for key, value in values.items():
         setattr(trip, key, value)
     trip.version += 1
-    _track(trip, actor=actor)
+    track(trip, actor=actor)
     trip.save()
     _set_customers(trip, customers)
     trip_refresh_blocks(trip=trip)
@@ -332,7 +327,7 @@ def trip_cancel(*, actor: User, trip: Trip, reason: str = "") -> Trip:
     reason = (reason or "").strip()[:200]
     trip.status = TripStatus.CANCELLED
     trip.cancelled_reason = reason
-    _track(trip, actor=actor, reason=reason)
+    track(trip, actor=actor, reason=reason)
     trip.save(update_fields=["status", "cancelled_reason", "updated_at"])
     return trip
 

@@ -17,6 +17,7 @@ from xiaoguan.activities.errors import FollowUpInvalid, VisitInvalid
 from xiaoguan.activities.models import FollowUp, TripCustomer, Visit
 from xiaoguan.activities.selectors import visits as selectors
 from xiaoguan.core.errors import Conflict, PermissionDenied
+from xiaoguan.core.history import track
 from xiaoguan.core.notifications import notify
 from xiaoguan.customers.models import Contact, Customer
 from xiaoguan.customers.services import customer_touch
@@ -29,12 +30,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
-
-
-def _track(obj: Any, *, actor: User, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 def _ensure_customer(customer: Customer, actor: User) -> None:
@@ -98,7 +93,7 @@ def visit_plan(
         planned_for=planned_for,
         purpose=purpose,
     )
-    _track(visit, actor=actor)
+    track(visit, actor=actor)
     visit.save()
     return visit
 
@@ -111,7 +106,7 @@ def visit_cancel(*, actor: User, visit: Visit) -> Visit:
     if visit.status != VisitStatus.PLANNED:
         raise Conflict(_("Only a planned visit can be cancelled."))
     visit.status = VisitStatus.CANCELLED
-    _track(visit, actor=actor)
+    track(visit, actor=actor)
     visit.save(update_fields=["status", "updated_at"])
     return visit
 
@@ -247,7 +242,7 @@ def visit_record(
     ):
         setattr(visit, key, cleaned[key])
     visit.status = VisitStatus.DONE
-    _track(visit, actor=actor)
+    track(visit, actor=actor)
     new = visit._state.adding
     visit.save()
     if not new:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from xiaoguan.core.history import track
 from xiaoguan.customers import divisions
 from xiaoguan.customers.enums import (
     EmployeeBand,
@@ -94,13 +95,6 @@ class CustomerData:
     purchase_potential: str = ""
     purchase_intent: str = ""
     purchase_history: str = ""
-
-
-def _track(obj: Any, *, actor: User, reason: str = "") -> None:
-    """Who (and why) for the history row simple-history writes on the next save."""
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 def _clean(data: CustomerData) -> CustomerData:
@@ -269,7 +263,7 @@ def customer_create(*, actor: User, data: CustomerData) -> Customer:
     _ensure_unique(data, actor=actor)
     customer = Customer(owner=actor, department_id=actor.department_id)
     _apply(customer, data)
-    _track(customer, actor=actor)
+    track(customer, actor=actor)
     _save(customer)
     if data.tags:
         _set_tags(customer, data.tags)
@@ -287,7 +281,7 @@ def customer_update(*, customer: Customer, actor: User, data: CustomerData) -> C
     data = _clean(data)
     _ensure_unique(data, actor=actor, exclude_pk=customer.pk)
     _apply(customer, data)
-    _track(customer, actor=actor)
+    track(customer, actor=actor)
     _save(customer)
     _set_tags(customer, data.tags)
     return customer
@@ -299,7 +293,7 @@ def customer_deactivate(*, customer: Customer, actor: User, reason: str = "") ->
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.is_active:
         customer.is_active = False
-        _track(customer, actor=actor, reason=reason)
+        track(customer, actor=actor, reason=reason)
         customer.save(update_fields=["is_active", "updated_at"])
     return customer
 
@@ -309,7 +303,7 @@ def customer_reactivate(*, customer: Customer, actor: User) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not customer.is_active:
         customer.is_active = True
-        _track(customer, actor=actor)
+        track(customer, actor=actor)
         customer.save(update_fields=["is_active", "updated_at"])
     return customer
 
@@ -369,7 +363,7 @@ def _contact_clean(data: ContactData) -> ContactData:
 def _contact_save(contact: Contact, data: ContactData, *, actor: User) -> Contact:
     for key in CONTACT_FIELDS:
         setattr(contact, key, getattr(data, key))
-    _track(contact, actor=actor)
+    track(contact, actor=actor)
     contact.save()
     if contact.is_primary:
         # One primary contact per customer: the newest choice wins.
@@ -380,7 +374,7 @@ def _contact_save(contact: Contact, data: ContactData, *, actor: User) -> Contac
         )
         for other in others:
             other.is_primary = False
-            _track(other, actor=actor)
+            track(other, actor=actor)
             other.save(update_fields=["is_primary", "updated_at"])
     return contact
 
@@ -404,5 +398,5 @@ def contact_update(*, contact: Contact, actor: User, data: ContactData) -> Conta
 @transaction.atomic
 def contact_delete(*, contact: Contact, actor: User) -> None:
     """A contact may be removed; its history keeps who removed it."""
-    _track(contact, actor=actor)
+    track(contact, actor=actor)
     contact.delete()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from xiaoguan.core import policy
 from xiaoguan.core.errors import PermissionDenied, ValidationFailed
+from xiaoguan.core.history import track
 from xiaoguan.customers.enums import (
     CustomerClass,
     CustomerGrade,
@@ -220,12 +221,6 @@ def _require(actor: User, right: str) -> None:
         raise PermissionDenied(_("You do not have the right to do this."))
 
 
-def _track(customer: Customer, actor: User, reason: str = "") -> None:
-    customer._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        customer._change_reason = reason[:100]  # type: ignore[attr-defined]
-
-
 _CLASS_FIELDS = [
     "customer_class",
     "class_score",
@@ -259,7 +254,7 @@ def class_override(
     customer.class_overridden_by = actor
     if customer.class_score is None:
         apply_proposal(customer)
-    _track(customer, actor, _("Class overridden: %(reason)s") % {"reason": reason})
+    track(customer, actor, _("Class overridden: %(reason)s") % {"reason": reason})
     customer.save(update_fields=_CLASS_FIELDS)
     return customer
 
@@ -272,7 +267,7 @@ def class_override_clear(*, customer: Customer, actor: User) -> Customer:
     customer.class_overridden_by = None
     customer.class_override_reason = ""
     apply_proposal(customer)
-    _track(customer, actor, _("Class override cleared"))
+    track(customer, actor, _("Class override cleared"))
     customer.save(update_fields=_CLASS_FIELDS)
     return customer
 
@@ -306,7 +301,7 @@ def scoring_inputs_set(
     for key, (value, _choices) in values.items():
         setattr(customer, key, value)
     apply_proposal(customer)
-    _track(customer, actor)
+    track(customer, actor)
     customer.save(update_fields=[*values, *_CLASS_FIELDS])
     return customer
 
@@ -318,7 +313,7 @@ def rescore(*, customer: Customer, actor: User) -> Customer:
     before = (customer.class_score, customer.class_proposed, customer.customer_class)
     apply_proposal(customer)
     if (customer.class_score, customer.class_proposed, customer.customer_class) != before:
-        _track(customer, actor)
+        track(customer, actor)
         customer.save(update_fields=_CLASS_FIELDS)
     return customer
 
@@ -332,7 +327,7 @@ def grade_set(*, customer: Customer, actor: User, grade: str) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.grade != grade:
         customer.grade = grade
-        _track(customer, actor)
+        track(customer, actor)
         customer.save(update_fields=["grade", "updated_at"])
     return customer
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from xiaoguan.core.errors import ApplicationError, PermissionDenied
+from xiaoguan.core.history import track
 from xiaoguan.core.notifications import notify
 from xiaoguan.customers import divisions
 from xiaoguan.customers.enums import (
@@ -86,12 +87,6 @@ class LeadData:
     referrer: str = ""
     demand: str = ""
     notes: str = ""
-
-
-def _track(obj: Any, *, actor: User | None, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 def _clean(data: LeadData) -> LeadData:
@@ -173,7 +168,7 @@ def lead_create(*, actor: User, data: LeadData) -> Lead:
     data = _clean(data)
     lead = Lead(owner=actor, department_id=actor.department_id, created_by=actor)
     _apply(lead, data)
-    _track(lead, actor=actor)
+    track(lead, actor=actor)
     lead.save()
     return lead
 
@@ -187,7 +182,7 @@ def lead_update(*, lead: Lead, actor: User, data: LeadData) -> Lead:
         raise LeadStateRefused(_("This lead is already converted."))
     data = _clean(data)
     _apply(lead, data)
-    _track(lead, actor=actor)
+    track(lead, actor=actor)
     lead.save()
     return lead
 
@@ -230,7 +225,7 @@ def lead_assign(
         lead.department_id = target.department_id
         lead.assigned_at = now
         lead.reminded_at = None
-        _track(lead, actor=actor, reason="assigned")
+        track(lead, actor=actor, reason="assigned")
         lead.save(update_fields=["owner", "department", "assigned_at", "reminded_at", "updated_at"])
         moved.append(lead)
     if moved and target.pk != actor.pk:
@@ -261,7 +256,7 @@ def lead_mark_contacted(*, lead: Lead, actor: User, now: datetime | None = None)
     lead = _lock(lead)
     _move(lead, LeadStatus.CONTACTED)
     lead.first_contacted_at = lead.first_contacted_at or now or timezone.now()
-    _track(lead, actor=actor)
+    track(lead, actor=actor)
     lead.save(update_fields=["status", "first_contacted_at", "updated_at"])
     return lead
 
@@ -273,7 +268,7 @@ def lead_qualify(*, lead: Lead, actor: User, now: datetime | None = None) -> Lea
     lead = _lock(lead)
     _move(lead, LeadStatus.QUALIFIED)
     lead.first_contacted_at = lead.first_contacted_at or now or timezone.now()
-    _track(lead, actor=actor)
+    track(lead, actor=actor)
     lead.save(update_fields=["status", "first_contacted_at", "updated_at"])
     return lead
 
@@ -296,7 +291,7 @@ def lead_disqualify(*, lead: Lead, actor: User, reason: str, note: str = "") -> 
     _move(lead, LeadStatus.DISQUALIFIED)
     lead.disqualify_reason = reason
     lead.disqualify_note = note
-    _track(lead, actor=actor, reason=note)
+    track(lead, actor=actor, reason=note)
     lead.save(update_fields=["status", "disqualify_reason", "disqualify_note", "updated_at"])
     return lead
 
@@ -309,7 +304,7 @@ def lead_reopen(*, lead: Lead, actor: User) -> Lead:
     _move(lead, LeadStatus.NEW)
     lead.disqualify_reason = ""
     lead.disqualify_note = ""
-    _track(lead, actor=actor)
+    track(lead, actor=actor)
     lead.save(update_fields=["status", "disqualify_reason", "disqualify_note", "updated_at"])
     return lead
 

@@ -30,6 +30,7 @@ from simple_history.models import HistoricalChanges
 
 from xiaoguan.core.audit import audit_event_record
 from xiaoguan.core.errors import ApplicationError, NotFound
+from xiaoguan.core.history import track
 from xiaoguan.core.models import Attachment, AuditKind
 from xiaoguan.customers import registries
 from xiaoguan.customers.enums import OwnerChangeKind
@@ -57,11 +58,6 @@ class MergeRefused(ApplicationError):
 
     def default_message(self) -> Any:
         return gettext_lazy("These customers cannot be merged.")
-
-
-def _track(obj: Any, *, actor: User, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason[:100]
 
 
 def _lock_pair(*, survivor_id: int, duplicate_id: int, actor: User) -> tuple[Customer, Customer]:
@@ -168,9 +164,9 @@ def customer_merge(
     duplicate.merged_into = survivor
     if "credit_code" in filled:
         duplicate.credit_code = ""
-    _track(duplicate, actor=actor, reason=reason_dup)
+    track(duplicate, actor=actor, reason=reason_dup)
     duplicate.save()
-    _track(survivor, actor=actor, reason=reason_surv)
+    track(survivor, actor=actor, reason=reason_surv)
     survivor.save()
     survivor_tags = set(survivor.tags.values_list("pk", flat=True))
     added_tags = [
@@ -184,7 +180,7 @@ def customer_merge(
     if Contact.objects.filter(customer=survivor, is_primary=True).exists():
         for contact in Contact.objects.filter(customer=duplicate, is_primary=True):
             contact.is_primary = False
-            _track(contact, actor=actor, reason=reason_dup)
+            track(contact, actor=actor, reason=reason_dup)
             contact.save(update_fields=["is_primary", "updated_at"])
     for model, fk in (
         (Contact, "customer"),

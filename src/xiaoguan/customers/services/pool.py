@@ -25,6 +25,7 @@ from simple_history.utils import bulk_update_with_history
 
 from xiaoguan.core import policy
 from xiaoguan.core.errors import ApplicationError, NotFound, ValidationFailed
+from xiaoguan.core.history import track
 from xiaoguan.core.notifications import notify
 from xiaoguan.customers.enums import OwnerChangeKind
 from xiaoguan.customers.models import Customer, OwnerChange, Pool
@@ -81,13 +82,6 @@ def _log(changes: Sequence[OwnerChange], *, now: datetime) -> None:
         return
     created = OwnerChange.objects.bulk_create(changes)
     OwnerChange.objects.filter(pk__in=[c.pk for c in created]).update(at=now)
-
-
-def _track(customer: Customer, *, actor: User | None, reason: str, now: datetime) -> None:
-    customer._history_user = actor  # type: ignore[attr-defined]
-    customer._history_date = now  # type: ignore[attr-defined]
-    if reason:
-        customer._change_reason = reason[:100]  # type: ignore[attr-defined]
 
 
 def _save_owner_change(customer: Customer) -> None:
@@ -260,7 +254,7 @@ def customer_claim(*, customer_id: int, actor: User, now: datetime | None = None
                 code="pool_reclaim_ban",
             )
     _give_to(customer, actor, now=now)
-    _track(customer, actor=actor, reason=_("claimed from the pool"), now=now)
+    track(customer, actor=actor, reason=_("claimed from the pool"), now=now)
     _save_owner_change(customer)
     _log(
         [OwnerChange(customer=customer, kind=OwnerChangeKind.CLAIMED, to_owner=actor, by=actor)],
@@ -298,7 +292,7 @@ def customer_release(
         )
     previous = customer.owner_id
     _put_in_pool(customer, pool, now=now)
-    _track(customer, actor=actor, reason=reason, now=now)
+    track(customer, actor=actor, reason=reason, now=now)
     _save_owner_change(customer)
     _log(
         [
@@ -357,7 +351,7 @@ def customers_assign(
     for customer in changed:
         previous = customer.owner_id
         _give_to(customer, to_owner, now=now)
-        _track(customer, actor=actor, reason=reason or _("assigned by a manager"), now=now)
+        track(customer, actor=actor, reason=reason or _("assigned by a manager"), now=now)
         changes.append(
             OwnerChange(
                 customer=customer,
@@ -401,7 +395,7 @@ def customer_lock(*, customer_id: int, actor: User, reason: str) -> Customer:
         )
     customer.locked_by = actor
     customer.locked_reason = reason
-    _track(customer, actor=actor, reason=reason, now=timezone.now())
+    track(customer, actor=actor, reason=reason, now=timezone.now())
     customer.save(update_fields=["locked_by", "locked_reason", "updated_at"])
     return customer
 
@@ -415,7 +409,7 @@ def customer_unlock(*, customer_id: int, actor: User, reason: str) -> Customer:
         return customer
     customer.locked_by = None
     customer.locked_reason = ""
-    _track(customer, actor=actor, reason=reason, now=timezone.now())
+    track(customer, actor=actor, reason=reason, now=timezone.now())
     customer.save(update_fields=["locked_by", "locked_reason", "updated_at"])
     return customer
 
@@ -535,7 +529,7 @@ def pool_return_due(*, now: datetime | None = None) -> int:
                 previous = customer.owner
                 reason = _return_reason(customer, now=now)
                 _put_in_pool(customer, pool, now=now)
-                _track(customer, actor=None, reason=reason, now=now)
+                track(customer, actor=None, reason=reason, now=now)
                 changes.append(
                     OwnerChange(
                         customer=customer,
@@ -579,7 +573,7 @@ def pool_sweep_ownerless(*, now: datetime | None = None) -> int:
             if customer.pool_id == pool.pk:
                 continue
             _put_in_pool(customer, pool, now=now)
-            _track(customer, actor=None, reason=_("no owner"), now=now)
+            track(customer, actor=None, reason=_("no owner"), now=now)
             changes.append(
                 OwnerChange(customer=customer, kind=OwnerChangeKind.RETURNED, reason=_("no owner"))
             )

@@ -16,13 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoguan.core.errors import NotFound, StaleEdit
+from xiaoguan.core.history import track
 from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer, Lead
 from xiaoguan.org.models import User
@@ -54,12 +54,6 @@ class OpportunityData:
     stage: str = Stage.NEEDS  # only on creation, an open stage
     description: str = ""
     lead_id: int | None = None
-
-
-def _track(obj: Any, *, actor: User, reason: str = "") -> None:
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 def _clean(data: OpportunityData, *, creating: bool) -> OpportunityData:
@@ -154,7 +148,7 @@ def opportunity_create(*, actor: User, data: OpportunityData) -> Opportunity:
         owner_id=owner_id,
         department_id=department_id,
     )
-    _track(opp, actor=actor)
+    track(opp, actor=actor)
     opp.save()
     _record_move(opp, from_stage="", actor=actor)
     return opp
@@ -189,7 +183,7 @@ def opportunity_update(
     if data.probability is not None:
         opp.probability = data.probability
     opp.version += 1
-    _track(opp, actor=actor)
+    track(opp, actor=actor)
     opp.save()
     return opp
 
@@ -266,7 +260,7 @@ def opportunity_move(
         opp.probability = probability
     opp.stage = stage
     opp.version += 1
-    _track(opp, actor=actor, reason=note)
+    track(opp, actor=actor, reason=note)
     opp.save()
     _record_move(opp, from_stage=old, actor=actor, note=note)
     return opp
@@ -278,7 +272,7 @@ def opportunities_move_customer(*, source: Customer, target: Customer, actor: Us
     moved = 0
     for opp in Opportunity.objects.select_for_update().filter(customer=source):
         opp.customer = target
-        _track(opp, actor=actor, reason="customer merge")
+        track(opp, actor=actor, reason="customer merge")
         opp.save(update_fields=["customer", "updated_at"])
         moved += 1
     return moved

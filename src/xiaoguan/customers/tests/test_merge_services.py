@@ -188,11 +188,11 @@ def test_earlier_merges_follow_the_survivor(company):
 def test_two_opposite_merges_at_once_merge_once(company):
     # PostgreSQL: both rows are locked in id order, so the second merge waits and then sees
     # the first one's result.
-    from xiaoguan.customers.tests.test_concurrency import _race
+    from conftest import race
 
     a = make_customer(company.rep_e1, "杭州甲有限公司")
     b = make_customer(company.rep_e1, "杭州乙有限公司")
-    results = _race(
+    results = race(
         [
             lambda: customer_merge(survivor=a, duplicate=b, actor=company.mgr_east),
             lambda: customer_merge(survivor=b, duplicate=a, actor=company.director),

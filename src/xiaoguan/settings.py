@@ -73,9 +73,12 @@ INSTALLED_APPS = [
     "xiaoguan.core",
     "xiaoguan.org",
     "xiaoguan.approvals",
+    "xiaoguan.catalog",
     "xiaoguan.customers",
+    "xiaoguan.pricing",
     "xiaoguan.activities",
     "xiaoguan.sales",
+    "xiaoguan.contracts",
 ]
 EXTRA_APPS = env.list("XG_EXTRA_APPS", default=[])
 if TESTING:

@@ -11,6 +11,9 @@ urlpatterns = [
     path("customers/", include("xiaoguan.customers.web.urls")),
     path("activities/", include("xiaoguan.activities.web.urls")),
     path("sales/", include("xiaoguan.sales.web.urls")),
+    path("catalog/", include("xiaoguan.catalog.web.urls")),
+    path("pricing/", include("xiaoguan.pricing.web.urls")),
+    path("contracts/", include("xiaoguan.contracts.web.urls")),
     path("api/v1/", api.urls),
 ]
 

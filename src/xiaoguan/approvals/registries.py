@@ -42,6 +42,19 @@ def _no_url(_subject: Any) -> str:
 
 
 @dataclass(frozen=True)
+class DefaultStep:
+    """A step of the chain a new installation gets for a document type (management edits it
+    on the chains page). ``rule`` is an ``ApproverRule`` value; ``role`` a role code for the
+    role rule. A step whose role nobody holds is left out."""
+
+    name: str
+    rule: str
+    role: str = ""
+    min_amount: Decimal | None = None
+    min_discount: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class DocumentType:
     code: str
     label: Any
@@ -56,6 +69,9 @@ class DocumentType:
     on_rejected: Callback | None = None
     on_returned: Callback | None = None
     on_cancelled: Callback | None = None
+    # The default chain; empty means "the requester's manager, then management for large
+    # amounts" (approvals.services.chains.default_chains_ensure).
+    default_chain: tuple[DefaultStep, ...] = ()
 
 
 _types: dict[str, DocumentType] = {}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
-from xiaoguan.org.enums import SCOPE_RANK, DataScope, DepartmentKind
+from xiaoguan.org.enums import SCOPE_RANK, DataScope, DepartmentKind, TaskStatus
 
 
 class Department(MP_Node):
@@ -231,3 +231,64 @@ class KnownRight(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class DepartmentTask(models.Model):
+    """A piece of work routed to a department's inbox (R-ORG-4): technical parameters and cost
+    for a quote, production and shipping of a signed contract, a problem to solve. The kind is
+    registered by the app that creates it (``org.registries.task_kinds``), which also says what
+    the department fills in and is told when the task is done."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("department")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, default="")
+    # The document the task is about, named by the registering app (no upward foreign key).
+    subject_type = models.CharField(max_length=40, blank=True, default="")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_label = models.CharField(_("about"), max_length=200, blank=True, default="")
+    subject_url = models.CharField(max_length=500, blank=True, default="")
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    assignee = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    response = models.TextField(_("response"), blank=True, default="")
+    response_data = models.JSONField(_("figures"), default=dict, blank=True)
+    completed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completed by"),
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department task")
+        verbose_name_plural = _("department tasks")
+        ordering = ["status", "due_on", "pk"]
+        indexes = [
+            models.Index(fields=["department", "status", "due_on"], name="dept_task_inbox"),
+            models.Index(fields=["subject_type", "subject_id"], name="dept_task_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

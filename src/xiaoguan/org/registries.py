@@ -8,6 +8,7 @@ of what the handler moved, e.g. pending approval tasks). Register in ``AppConfig
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 HandoverHandler = Callable[..., dict[str, int]]
@@ -26,3 +27,47 @@ def run_handover_handlers(**kwargs: Any) -> dict[str, int]:
     for handler in handover_handlers:
         counts.update(handler(**kwargs) or {})
     return counts
+
+
+# Department tasks (R-ORG-4) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskField:
+    """A figure the department fills in when it completes a task (cost, lead time ...)."""
+
+    name: str
+    label: Any
+    kind: str = "text"  # "text" | "decimal" | "int" | "date"
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    """A kind of department task, registered by the app that creates such tasks.
+
+    ``on_completed(task=..., actor=...)`` is called inside the completion's transaction, so
+    the registering app can copy the figures onto its document (a quote's cost and lead
+    time) or record the step on its timeline.
+    """
+
+    code: str
+    label: Any
+    fields: tuple[TaskField, ...] = ()
+    on_completed: Callable[..., Any] | None = None
+    on_cancelled: Callable[..., Any] | None = None
+
+
+task_kinds: dict[str, TaskKind] = {}
+
+
+def register_task_kind(kind: TaskKind) -> TaskKind:
+    existing = task_kinds.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Task kind {kind.code!r} is registered twice")
+    task_kinds[kind.code] = kind
+    return kind
+
+
+def task_kind(code: str) -> TaskKind | None:
+    return task_kinds.get(code)

@@ -8,10 +8,12 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        from xiaoguan.sales.setup import conversion, opportunities
+        from xiaoguan.sales.setup import conversion, inquiries, opportunities, quotes
 
         opportunities.register()
         conversion.register()
+        inquiries.register()
+        quotes.register()
         from xiaoguan.sales import reports_figures  # the weekly report's sales figures
 
         reports_figures.register()

@@ -220,10 +220,30 @@ def approval_chain_create(
 DEFAULT_LARGE_AMOUNT = Decimal("100000")
 
 
+def _declared_steps(doc_type: registries.DocumentType) -> list[dict[str, Any]]:
+    """The document type's declared default steps, without those whose role nobody holds."""
+    steps: list[dict[str, Any]] = []
+    for step in doc_type.default_chain:
+        fields: dict[str, Any] = {
+            "name": step.name,
+            "rule": step.rule,
+            "min_amount": step.min_amount,
+            "min_discount": step.min_discount,
+        }
+        if step.rule == ApproverRule.ROLE:
+            role = Role.objects.filter(code=step.role).first()
+            if role is None or not role.members.filter(is_active=True).exists():
+                continue
+            fields["role"] = role
+        steps.append(fields)
+    return steps
+
+
 @transaction.atomic
 def default_chains_ensure() -> list[ApprovalChain]:
     """Give every registered document type without a chain a working default, so a new
-    installation can approve at once: the requester's manager, then management for amounts
+    installation can approve at once: the steps the type declares (``default_chain``), or else
+    the requester's manager, then management for amounts
     of ¥100,000 and more (when someone holds the management role). Management changes them
     on the chains page. Idempotent: a type that has any chain, active or not, is left alone.
     Run by ``xiaoguan serve`` after migrating, and by the demo."""
@@ -232,26 +252,28 @@ def default_chains_ensure() -> list[ApprovalChain]:
     for doc_type in registries.document_types():
         if ApprovalChain.objects.filter(doc_type=doc_type.code).exists():
             continue
+        if doc_type.default_chain:
+            steps = _declared_steps(doc_type)
+            if not steps:
+                continue
+        else:
+            steps = [
+                {"name": "直属上级", "rule": ApproverRule.OWNER_MANAGER},
+            ]
+            if management is not None and management.members.filter(is_active=True).exists():
+                steps.append(
+                    {
+                        "name": "总经理（大额）",
+                        "rule": ApproverRule.ROLE,
+                        "role": management,
+                        "min_amount": DEFAULT_LARGE_AMOUNT,
+                    }
+                )
         chain = ApprovalChain.objects.create(
             doc_type=doc_type.code, name=f"{doc_type.label}审批", is_active=False
         )
-        ApprovalStep.objects.create(
-            chain=chain,
-            position=1,
-            name="直属上级",
-            rule=ApproverRule.OWNER_MANAGER,
-            mode=StepMode.ANY,
-        )
-        if management is not None and management.members.filter(is_active=True).exists():
-            ApprovalStep.objects.create(
-                chain=chain,
-                position=2,
-                name="总经理（大额）",
-                rule=ApproverRule.ROLE,
-                role=management,
-                mode=StepMode.ANY,
-                min_amount=DEFAULT_LARGE_AMOUNT,
-            )
+        for position, fields in enumerate(steps, start=1):
+            ApprovalStep.objects.create(chain=chain, position=position, mode=StepMode.ANY, **fields)
         chain.is_active = True
         chain.save(update_fields=["is_active", "updated_at"])
         created.append(chain)

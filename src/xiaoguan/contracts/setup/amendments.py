@@ -1,0 +1,6 @@
+"""Registrations of the amendments part of contracts (rights, policy rules, navigation,
+scope, approvals document types, extension-point handlers), called from ``AppConfig.ready()``."""
+
+
+def register() -> None:
+    pass

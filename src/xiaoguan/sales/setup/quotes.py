@@ -1,0 +1,6 @@
+"""Registrations of the quotes part of sales (rights, policy rules, navigation, scope, approvals
+document types, task kinds), called from ``AppConfig.ready()``."""
+
+
+def register() -> None:
+    pass

@@ -35,6 +35,13 @@ def load_demo_company() -> bool:
             "visits",
             "trips",
             "reports",
+            # Issue 4
+            "catalog",
+            "pricing",
+            "inquiries",
+            "quotes",
+            "contract_templates",
+            "contracts",
         ):
             _load_optional(f"xiaoguan.demo.{name}", demo_org)
     return True

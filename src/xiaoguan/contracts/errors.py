@@ -101,3 +101,92 @@ class SignInvalid(ApplicationError):
 
     def default_message(self) -> Any:
         return _("The signing could not be recorded.")
+
+
+# Amendments, termination and problems (R-CON-4, R-CON-5) ---------------------------------
+
+
+class AmendmentNotAllowed(InvalidTransition):
+    """Only the current, signed version of a contract can be amended."""
+
+    code = "amendment_not_allowed"
+
+    def default_message(self) -> Any:
+        return _("Only the signed version in force of a contract can be amended.")
+
+
+class AmendmentOpen(ApplicationError):
+    """A contract has at most one amendment on the way (draft, in approval or approved)."""
+
+    code = "amendment_open"
+    status = 409
+
+    def default_message(self) -> Any:
+        return _(
+            "This contract already has an amendment on the way; finish or discard it first."
+        )
+
+
+class AmendmentInvalid(ApplicationError):
+    code = "amendment_invalid"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("Some fields are not valid.")
+
+
+class AmendmentBelowShipped(ApplicationError):
+    """An amendment may not cut a line below what was already shipped (R-CON-5)."""
+
+    code = "amendment_below_shipped"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("The amendment cuts a quantity below what was already shipped.")
+
+
+class AmendmentBelowCollected(ApplicationError):
+    """An amendment may not bring the contract amount below what was already collected."""
+
+    code = "amendment_below_collected"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("The new contract amount is below what the customer has already paid.")
+
+
+class TerminationNotAllowed(InvalidTransition):
+    code = "termination_not_allowed"
+
+    def default_message(self) -> Any:
+        return _("Only the signed version in force of a contract can be terminated.")
+
+
+class TerminationInvalid(ApplicationError):
+    code = "termination_invalid"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("Some fields are not valid.")
+
+
+class ProblemNotFound(NotFound):
+    code = "contract_problem_not_found"
+
+    def default_message(self) -> Any:
+        return _("Problem not found.")
+
+
+class ProblemInvalid(ApplicationError):
+    code = "contract_problem_invalid"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("Some fields are not valid.")
+
+
+class ProblemAlreadySolved(InvalidTransition):
+    code = "contract_problem_solved"
+
+    def default_message(self) -> Any:
+        return _("This problem is already solved.")

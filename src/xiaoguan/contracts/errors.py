@@ -190,3 +190,10 @@ class ProblemAlreadySolved(InvalidTransition):
 
     def default_message(self) -> Any:
         return _("This problem is already solved.")
+
+
+class ProblemNotAllowed(InvalidTransition):
+    code = "contract_problem_not_allowed"
+
+    def default_message(self) -> Any:
+        return _("Problems are logged on the signed version in force of a contract.")

@@ -20,6 +20,8 @@ class Unit(models.Model):
     name = models.CharField(_("name"), max_length=20, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")

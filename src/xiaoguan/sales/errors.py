@@ -31,3 +31,32 @@ class StageMoveInvalid(InvalidTransition):
 
     def default_message(self) -> Any:
         return _("This stage change is not possible.")
+
+
+# --- quotes (R-QUO-2, R-QUO-3) --------------------------------------------------------------
+
+
+class QuoteInvalid(ApplicationError):
+    """A quote's fields or lines are not valid; ``fields`` names them (lines as ``lines.N``)."""
+
+    code = "quote_invalid"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("Some fields of the quote are not valid.")
+
+
+class QuoteEmpty(ApplicationError):
+    code = "quote_empty"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("A quote needs at least one line before it is submitted.")
+
+
+class QuoteExpired(ApplicationError):
+    code = "quote_expired"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("The quote's validity date has passed; extend it before submitting.")

@@ -42,6 +42,7 @@ from xiaoguan.contracts.errors import (
     TermsMissing,
 )
 from xiaoguan.contracts.models import Contract, ContractLine, ContractTemplate, PaymentTerm
+from xiaoguan.contracts.services.amendments import amendment_check
 from xiaoguan.contracts.services.schedule import (
     PaymentTermData,
     clean_terms,
@@ -802,6 +803,7 @@ def contract_submit(*, actor: User, contract: Contract | int) -> Contract:
             % {"terms": "; ".join(str(m) for m in missing)},
             extra={"missing": [str(m) for m in missing]},
         )
+    amendment_check(contract=locked)  # an amendment keeps what was shipped and collected
     price_approval_check(
         subject_kind="contract",
         subject_id=locked.pk,

@@ -47,4 +47,73 @@ def register_rights() -> None:
 
 
 def register() -> None:
+    from django.urls import reverse
+
+    from xiaoguan.approvals.enums import ApproverRule
+    from xiaoguan.approvals.registries import DefaultStep, DocumentType, register_document_type
+    from xiaoguan.core import navigation
+    from xiaoguan.pricing.models import PriceChange
+    from xiaoguan.pricing.services import prices as services
+
     register_rights()
+    section = _("Prices")
+    for key, label, url_name, icon, right, order in [
+        ("price_list", _("Price list"), "pricing:price_list", "tags", "pricing.view", 400),
+        (
+            "effective_price",
+            _("Price calculator"),
+            "pricing:effective_price",
+            "calculator",
+            "pricing.view",
+            401,
+        ),
+        (
+            "price_changes",
+            _("Price changes"),
+            "pricing:price_change_list",
+            "pencil-square",
+            "pricing.manage",
+            402,
+        ),
+        (
+            "discount_rules",
+            _("Discount policy"),
+            "pricing:discount_rules",
+            "percent",
+            "pricing.confidential",
+            404,
+        ),
+        (
+            "float_ranges",
+            _("Float ranges"),
+            "pricing:float_ranges",
+            "sliders",
+            "pricing.policy",
+            405,
+        ),
+    ]:
+        navigation.register(
+            navigation.NavItem(
+                key=key,
+                label=label,
+                url_name=url_name,
+                icon=icon,
+                right=right,
+                order=order,
+                section=section,
+            )
+        )
+    register_document_type(
+        DocumentType(
+            code="price_change",
+            label=_("Price change"),
+            model=PriceChange,
+            get_title=lambda c: f"{c.number} {c.reason[:60]}",
+            url_for=lambda c: reverse("pricing:price_change_detail", args=[c.pk]),
+            on_approved=services.price_change_on_approved,
+            on_rejected=services.price_change_on_rejected,
+            on_returned=services.price_change_on_returned,
+            on_cancelled=services.price_change_on_cancelled,
+            default_chain=(DefaultStep(name="总经理", rule=ApproverRule.ROLE, role="management"),),
+        )
+    )

@@ -76,10 +76,10 @@ EMPLOYEES: list[tuple[str, str, str, str, tuple[str, ...], str | None, str | Non
     ("panyue", "潘悦", "市场专员", "HA-MKT", ("marketing",), "marketing", None),
     ("hr", "蒋琳", "人力资源经理", "HA-HR", ("hr",), "gm", "HA-HR"),
     ("hanxue", "韩雪", "培训专员", "HA-HR", ("hr",), "hr", None),
-    ("xieguoqiang", "谢国强", "生产经理", "HA-PRD", (), "gm", "HA-PRD"),
-    ("xiabin", "夏斌", "生产计划员", "HA-PRD", (), "xieguoqiang", None),
-    ("songzhiyuan", "宋志远", "技术经理", "HA-TEC", (), "gm", "HA-TEC"),
-    ("fanyu", "范宇", "产品工程师", "HA-TEC", (), "songzhiyuan", None),
+    ("xieguoqiang", "谢国强", "生产经理", "HA-PRD", ("production",), "gm", "HA-PRD"),
+    ("xiabin", "夏斌", "生产计划员", "HA-PRD", ("production",), "xieguoqiang", None),
+    ("songzhiyuan", "宋志远", "技术经理", "HA-TEC", ("technical",), "gm", "HA-TEC"),
+    ("fanyu", "范宇", "产品工程师", "HA-TEC", ("technical",), "songzhiyuan", None),
 ]
 
 # One demo login per built-in staff role: (username, role code).

@@ -33,3 +33,14 @@ class OrgConfig(AppConfig):
                     section=section,
                 )
             )
+        register(
+            NavItem(
+                key="org_tasks",
+                label=_("Department tasks"),
+                url_name="org:tasks",
+                icon="inboxes",
+                right="org.tasks",
+                order=60,
+                section=_("Reminders and inbox"),
+            )
+        )

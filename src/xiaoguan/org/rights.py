@@ -49,6 +49,10 @@ ALL_STAFF = (
     "hr",
 )
 
+# Everyone who works in a department that receives tasks (R-ORG-4): all staff and the
+# production and technical departments' roles, which have no other rights by default.
+TASK_STAFF = (*ALL_STAFF, "production", "technical")
+
 
 def register_org_rights() -> None:
     group = _("Organisation")
@@ -66,6 +70,14 @@ def register_org_rights() -> None:
     register(
         Right(
             "policy.manage", _("Change the policy in force"), _("Administration"), ("management",)
+        )
+    )
+    register(
+        Right(
+            "org.tasks",
+            _("See the department task inbox and complete the department's tasks"),
+            group,
+            TASK_STAFF,
         )
     )
     register(

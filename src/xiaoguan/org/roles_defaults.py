@@ -22,6 +22,8 @@ BUILT_IN_ROLES: dict[str, tuple[str, str]] = {
     "marketing": (gettext_noop("Marketing"), DataScope.DEPARTMENT),
     "hr": (gettext_noop("HR and training"), DataScope.ALL),
     "dealer": (gettext_noop("Dealer"), DataScope.OWN),
+    "production": (gettext_noop("Production"), DataScope.DEPARTMENT),
+    "technical": (gettext_noop("Technical"), DataScope.DEPARTMENT),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoguan.org.web import views
+from xiaoguan.org.web import task_views, views
 
 app_name = "org"
 
@@ -41,4 +41,8 @@ urlpatterns = [
     path("roles/<int:role_id>/edit/", views.role_edit, name="role_edit"),
     path("me/tokens/", views.my_tokens, name="my_tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.my_token_revoke, name="my_token_revoke"),
+    path("tasks/", task_views.task_inbox, name="tasks"),
+    path("tasks/<int:task_id>/", task_views.task_detail, name="task_detail"),
+    path("tasks/<int:task_id>/complete/", task_views.task_complete, name="task_complete"),
+    path("tasks/<int:task_id>/cancel/", task_views.task_cancel, name="task_cancel"),
 ]

@@ -1,0 +1,410 @@
+"""Department tasks (R-ORG-4): work routed to a department's inbox, with the figures the
+department fills in (technical parameters, cost and lead time, production of a contract ...).
+
+The kinds are registered by the apps that create such tasks (``org.registries.task_kinds``);
+this module creates, completes and cancels tasks and reads the inbox. The inbox of a person:
+the tasks of their department and its sub-departments (and of the departments they head),
+plus the tasks they requested; holders of an all-records scope see every task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from xiaoguan.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from xiaoguan.core.history import track
+from xiaoguan.core.notifications import notify
+from xiaoguan.org.enums import DataScope, TaskStatus
+from xiaoguan.org.models import Department, DepartmentTask, User
+from xiaoguan.org.registries import TaskField, TaskKind, task_kind
+
+NOTIFICATION_KIND = "department_task"
+MAX_DECIMAL = Decimal("1e13")  # what a MONEY column (15, 2) can hold
+MAX_INT = 1_000_000
+
+
+class TaskInvalid(ValidationFailed):
+    code = "department_task_invalid"
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def task_url(task: DepartmentTask) -> str:
+    try:
+        return reverse("org:task_detail", args=[task.pk])
+    except NoReverseMatch:  # pragma: no cover - the org pages are always mounted
+        return ""
+
+
+def _kind_or_error(code: str) -> TaskKind:
+    kind = task_kind(code)
+    if kind is None:
+        raise TaskInvalid(
+            _("Unknown kind of department task."),
+            fields={"kind": _("Unknown kind of department task.")},
+        )
+    return kind
+
+
+def _departments_of(user: User) -> list[Department]:
+    """The user's own department and the departments they head."""
+    found = [user.department] if user.department_id and user.department else []
+    found += list(Department.objects.filter(head=user, is_active=True))
+    return found
+
+
+def _works_in(user: User, department: Department) -> bool:
+    """Whether ``user`` belongs to ``department`` (or a department above it) or heads it."""
+    if department.head_id == user.pk:
+        return True
+    return any(department.path.startswith(d.path) for d in _departments_of(user))
+
+
+def _sees_all(user: User) -> bool:
+    return user.data_scope == DataScope.ALL
+
+
+def can_complete(*, user: User, task: DepartmentTask) -> bool:
+    """Members of the task's department (or above it), its head and management."""
+    if not user.is_active or task.status != TaskStatus.OPEN:
+        return False
+    return _works_in(user, task.department) or "management" in user.role_codes
+
+
+def can_cancel(*, user: User, task: DepartmentTask) -> bool:
+    """The requester, the department's head, and management."""
+    if not user.is_active or task.status != TaskStatus.OPEN:
+        return False
+    return (
+        task.requested_by_id == user.pk
+        or task.department.head_id == user.pk
+        or "management" in user.role_codes
+    )
+
+
+def _recipients(department: Department) -> list[User]:
+    people: dict[int, User] = {}
+    if department.head_id and department.head and department.head.is_active:
+        people[department.head.pk] = department.head
+    for member in User.objects.filter(department=department, is_active=True):
+        people.setdefault(member.pk, member)
+    return list(people.values())
+
+
+def clean_task_value(field: TaskField, raw: Any) -> Any:
+    """One figure as stored in ``response_data`` (JSON): decimal as a string, int as int,
+    date as ISO text, text stripped; raises TaskInvalid with the field's message."""
+
+    def bad(message: Any) -> TaskInvalid:
+        return TaskInvalid(message, fields={field.name: message})
+
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if field.required:
+            raise bad(_("This field is required."))
+        return None
+    if field.kind == "decimal":
+        try:
+            value = Decimal(str(raw).strip().replace(",", ""))
+        except (InvalidOperation, ValueError):
+            raise bad(_("Enter a number.")) from None
+        if not value.is_finite():
+            raise bad(_("Enter a number."))
+        if value < 0:
+            raise bad(_("Enter zero or a positive number."))
+        if value >= MAX_DECIMAL:
+            raise bad(_("The number is too large."))
+        return str(value.quantize(Decimal("0.01")))
+    if field.kind == "int":
+        if isinstance(raw, bool):
+            raise bad(_("Enter a whole number."))
+        try:
+            if isinstance(raw, float) and raw != int(raw):
+                raise ValueError
+            value_int = int(str(raw).strip()) if not isinstance(raw, int | float) else int(raw)
+        except (TypeError, ValueError):
+            raise bad(_("Enter a whole number.")) from None
+        if value_int < 0:
+            raise bad(_("Enter zero or a positive number."))
+        if value_int > MAX_INT:
+            raise bad(_("The number is too large."))
+        return value_int
+    if field.kind == "date":
+        if isinstance(raw, dt.datetime):
+            raw = raw.date()
+        if isinstance(raw, dt.date):
+            return raw.isoformat()
+        try:
+            return dt.date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise bad(_("Enter a valid date.")) from None
+    text = str(raw).strip()
+    if len(text) > 5000:
+        raise bad(_("The text is too long (at most 5,000 characters)."))
+    return text
+
+
+def clean_task_data(kind: TaskKind, data: dict[str, Any]) -> dict[str, Any]:
+    """All of a kind's figures, validated together (every field's error at once)."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for field in kind.fields:
+        try:
+            value = clean_task_value(field, (data or {}).get(field.name))
+        except TaskInvalid as exc:
+            errors.update(exc.fields)
+            continue
+        if value is not None:
+            cleaned[field.name] = value
+    if errors:
+        raise TaskInvalid(_("Some figures are missing or not valid."), fields=errors)
+    return cleaned
+
+
+# --- services ---------------------------------------------------------------------------
+
+
+def department_for(*, kind: str) -> Department | None:
+    """The first active department of that DepartmentKind (in tree order)."""
+    return Department.objects.filter(kind=kind, is_active=True).order_by("path").first()
+
+
+@transaction.atomic
+def department_task_create(
+    *,
+    actor: User,
+    department: Department,
+    kind: str,
+    title: str,
+    description: str = "",
+    subject_type: str = "",
+    subject_id: int | None = None,
+    subject_label: str = "",
+    subject_url: str = "",
+    due_on: dt.date | None = None,
+) -> DepartmentTask:
+    """Put a task in ``department``'s inbox and tell its head and members."""
+    _kind_or_error(kind)
+    title = (title or "").strip()
+    if department is None or not department.is_active:
+        msg = _("Tasks can only be sent to an active department.")
+        raise TaskInvalid(msg, fields={"department": msg})
+    if not title:
+        msg = _("A task needs a title.")
+        raise TaskInvalid(msg, fields={"title": msg})
+    if due_on is not None and due_on < timezone.localdate():
+        msg = _("The due date cannot be in the past.")
+        raise TaskInvalid(msg, fields={"due_on": msg})
+    task = DepartmentTask(
+        department=department,
+        kind=kind,
+        title=title[:200],
+        description=(description or "").strip(),
+        subject_type=subject_type[:40],
+        subject_id=subject_id,
+        subject_label=str(subject_label)[:200],
+        subject_url=subject_url[:500],
+        requested_by=actor,
+        due_on=due_on,
+    )
+    track(task, actor, "created")
+    task.save()
+    url = task_url(task)
+    note_title = gettext("New task for %(department)s: %(title)s") % {
+        "department": department.name,
+        "title": task.title,
+    }
+    for person in _recipients(department):
+        if person.pk == actor.pk:
+            continue
+        notify(
+            recipient=person,
+            kind=NOTIFICATION_KIND,
+            title=note_title,
+            url=url,
+            body=task.description,
+            dedupe_key=f"department_task:{task.pk}:created",
+        )
+    return task
+
+
+def _task_for_update(task_id: int) -> DepartmentTask:
+    task = (
+        DepartmentTask.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise NotFound()
+    return task
+
+
+@transaction.atomic
+def department_task_complete(
+    *, actor: User, task_id: int, response: str, data: dict[str, Any]
+) -> DepartmentTask:
+    """Fill in the kind's figures and close the task; the registering app's
+    ``on_completed(task=, actor=)`` runs in the same transaction."""
+    task = _task_for_update(task_id)
+    if not department_task_inbox(user=actor).filter(pk=task.pk).exists():
+        raise NotFound()
+    if task.status != TaskStatus.OPEN:
+        raise InvalidTransition(_("This task is already closed."))
+    if not can_complete(user=actor, task=task):
+        raise PermissionDenied(_("Only the department the task was sent to can complete it."))
+    kind = _kind_or_error(task.kind)
+    cleaned = clean_task_data(kind, data)
+    response = (response or "").strip()
+    if not kind.fields and not response:
+        msg = _("Write what was done.")
+        raise TaskInvalid(msg, fields={"response": msg})
+    task.status = TaskStatus.DONE
+    task.response = response
+    task.response_data = cleaned
+    task.completed_by = actor
+    task.completed_at = timezone.now()
+    if task.assignee_id is None:
+        task.assignee = actor
+    track(task, actor, "completed")
+    task.save()
+    if kind.on_completed is not None:
+        kind.on_completed(task=task, actor=actor)
+    if task.requested_by_id != actor.pk:
+        notify(
+            recipient=task.requested_by,
+            kind=NOTIFICATION_KIND,
+            title=gettext("Task done: %(title)s") % {"title": task.title},
+            url=task.subject_url or task_url(task),
+            body=response,
+            dedupe_key=f"department_task:{task.pk}:done",
+        )
+    return task
+
+
+@transaction.atomic
+def department_task_cancel(*, actor: User, task_id: int, reason: str) -> DepartmentTask:
+    """Withdraw an open task (the requester, the department's head or management)."""
+    task = _task_for_update(task_id)
+    if not department_task_inbox(user=actor).filter(pk=task.pk).exists():
+        raise NotFound()
+    if task.status != TaskStatus.OPEN:
+        raise InvalidTransition(_("This task is already closed."))
+    if not can_cancel(user=actor, task=task):
+        raise PermissionDenied(
+            _("Only the requester or the head of the department can cancel the task.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _("Give a reason for cancelling.")
+        raise TaskInvalid(msg, fields={"reason": msg})
+    task.status = TaskStatus.CANCELLED
+    task.response = reason
+    task.completed_by = actor
+    task.completed_at = timezone.now()
+    track(task, actor, "cancelled")
+    task.save()
+    kind = task_kind(task.kind)
+    if kind is not None and kind.on_cancelled is not None:
+        kind.on_cancelled(task=task, actor=actor)
+    return task
+
+
+@transaction.atomic
+def department_tasks_cancel_for_subject(
+    *, actor: User, subject_type: str, subject_ids: list[int], reason: str
+) -> int:
+    """The subject's own service withdraws the open tasks about it (a terminated contract): it
+    has checked the actor's right on the subject, so the per-task rule of who may cancel one
+    task does not apply. Returns how many were cancelled; ``on_cancelled`` runs for each."""
+    reason = (reason or "").strip()
+    if not reason:
+        msg = _("Give a reason for cancelling.")
+        raise TaskInvalid(msg, fields={"reason": msg})
+    tasks = list(
+        DepartmentTask.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .filter(subject_type=subject_type, subject_id__in=subject_ids, status=TaskStatus.OPEN)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for task in tasks:
+        task.status = TaskStatus.CANCELLED
+        task.response = reason
+        task.completed_by = actor
+        task.completed_at = now
+        track(task, actor, "cancelled")
+        task.save()
+        kind = task_kind(task.kind)
+        if kind is not None and kind.on_cancelled is not None:
+            kind.on_cancelled(task=task, actor=actor)
+    return len(tasks)
+
+
+# --- selectors --------------------------------------------------------------------------
+
+
+def _inbox_q(user: User) -> Q | None:
+    """None: every task; otherwise the filter of the user's inbox."""
+    if _sees_all(user):
+        return None
+    condition = Q(requested_by=user.pk)
+    for department in _departments_of(user):
+        condition |= Q(department__path__startswith=department.path)
+    return condition
+
+
+def department_task_inbox(*, user: User, status: str | None = None) -> QuerySet[DepartmentTask]:
+    """The tasks ``user`` sees: their departments' (and below), those they requested; all for
+    an all-records scope. ``status`` is a TaskStatus value or None for every status."""
+    qs = DepartmentTask.objects.select_related(
+        "department", "requested_by", "completed_by", "assignee"
+    )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    condition = _inbox_q(user)
+    if condition is not None:
+        qs = qs.filter(condition)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def department_task_get(*, user: User, task_id: int) -> DepartmentTask:
+    """A task in the user's inbox; otherwise NotFound (out of scope does not exist)."""
+    task = department_task_inbox(user=user).filter(pk=task_id).first()
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def department_task_open_count(*, user: User) -> int:
+    """Open tasks of the user's departments (what waits for them; not what they requested)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return 0
+    qs = DepartmentTask.objects.filter(status=TaskStatus.OPEN)
+    departments = _departments_of(user)
+    if not departments:
+        return 0
+    condition = Q()
+    for department in departments:
+        condition |= Q(department__path__startswith=department.path)
+    return qs.filter(condition).count()
+
+
+def tasks_for_subject(*, subject_type: str, subject_id: int) -> QuerySet[DepartmentTask]:
+    """The tasks about one document (the caller has checked the document is in scope)."""
+    return (
+        DepartmentTask.objects.select_related("department", "requested_by", "completed_by")
+        .filter(subject_type=subject_type, subject_id=subject_id)
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,117 @@
+"""The department task inbox pages: list with the open/done filter, detail, complete, cancel."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from xiaoguan.org import department_tasks as tasks
+from xiaoguan.org.enums import TaskStatus
+from xiaoguan.org.models import DepartmentTask
+
+
+def _task(company, prod, **kw):
+    args = {
+        "actor": company.rep_e1,
+        "department": prod["dept"],
+        "kind": "test.cost",
+        "title": "核算 成本",
+        "subject_label": "XJ-2026-000001",
+        "subject_url": "/sales/inquiries/1/",
+    }
+    args.update(kw)
+    return tasks.department_task_create(**args)
+
+
+def test_inbox_lists_open_tasks_and_filters_done(
+    company, prod, login, django_assert_max_num_queries
+):
+    # given
+    for n in range(5):
+        _task(company, prod, title=f"任务{n}")
+    done = _task(company, prod, title="已完成的任务")
+    tasks.department_task_complete(
+        actor=prod["worker"], task_id=done.pk, response="", data={"cost": "1", "days": "2"}
+    )
+    client = login(prod["worker"])
+    # when
+    with django_assert_max_num_queries(12):
+        page = client.get("/org/tasks/")
+    # then
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count('data-testid="task-row"') == 5
+    assert "已完成的任务" not in html
+    partial = client.get("/org/tasks/?show=done", headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert "已完成的任务" in body and "任务0" not in body
+    assert "<html" not in body
+
+
+def test_inbox_needs_the_right(company, login, prod):
+    from xiaoguan.org.tests.factories import UserFactory
+
+    nobody = UserFactory(username="norights", department=company.depts["HQ"])
+    assert login(nobody).get("/org/tasks/").status_code == 403
+
+
+def test_detail_completes_with_figures_and_shows_errors(company, prod, login):
+    task = _task(company, prod)
+    client = login(prod["worker"])
+    page = client.get(f"/org/tasks/{task.pk}/")
+    assert page.status_code == 200
+    assert 'data-testid="task-complete-form"' in page.content.decode()
+    # bad figures: 422 with the translated message, nothing saved
+    bad = client.post(
+        f"/org/tasks/{task.pk}/complete/", {"cost": "-3", "days": "x", "response": ""}
+    )
+    assert bad.status_code == 422
+    html = bad.content.decode()
+    with translation.override("zh-hans"):
+        assert gettext("Enter zero or a positive number.") in html
+        assert gettext("Enter a whole number.") in html
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+    ok = client.post(
+        f"/org/tasks/{task.pk}/complete/", {"cost": "1200.5", "days": "15", "response": "ok"}
+    )
+    assert ok.status_code == 302
+    task.refresh_from_db()
+    assert task.response_data == {"cost": "1200.50", "days": 15}
+    shown = client.get(f"/org/tasks/{task.pk}/").content.decode()
+    assert "¥1,200.50" in shown
+
+
+def test_detail_out_of_scope_is_404(company, prod, login):
+    task = _task(company, prod)
+    client = login(company.rep_w1)
+    assert client.get(f"/org/tasks/{task.pk}/").status_code == 404
+    assert (
+        client.post(f"/org/tasks/{task.pk}/complete/", {"cost": "1", "days": "1"}).status_code
+        == 404
+    )
+    assert client.post(f"/org/tasks/{task.pk}/cancel/", {"reason": "x"}).status_code == 404
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
+
+
+def test_requester_sees_no_completion_form_but_cancels(company, prod, login):
+    task = _task(company, prod)
+    client = login(company.rep_e1)
+    html = client.get(f"/org/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="task-complete-form"' not in html
+    assert 'data-testid="task-cancel-form"' in html
+    refused = client.post(f"/org/tasks/{task.pk}/complete/", {"cost": "1", "days": "1"})
+    assert refused.status_code == 422
+    assert DepartmentTask.objects.get(pk=task.pk).status == TaskStatus.OPEN
+    empty = client.post(f"/org/tasks/{task.pk}/cancel/", {"reason": ""})
+    assert empty.status_code == 422
+    assert client.post(f"/org/tasks/{task.pk}/cancel/", {"reason": "不需要了"}).status_code == 302
+    assert DepartmentTask.objects.get(pk=task.pk).status == TaskStatus.CANCELLED
+
+
+@pytest.mark.parametrize("username", ["xie", "worker"])
+def test_sidebar_shows_department_tasks(company, prod, login, username):
+    html = login(prod[{"xie": "head", "worker": "worker"}[username]]).get("/org/tasks/")
+    assert "部门任务" in html.content.decode() or "Department tasks" in html.content.decode()

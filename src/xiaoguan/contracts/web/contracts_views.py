@@ -230,7 +230,10 @@ def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
         contract.customer
     ).objects.filter(pk=contract.customer_id)
     templates = ContractTemplate.objects.filter(
-        pk__in=[*template_selectors.template_choices().values_list("pk", flat=True), contract.template_id or 0]
+        pk__in=[
+            *template_selectors.template_choices().values_list("pk", flat=True),
+            contract.template_id or 0,
+        ]
     ).order_by("code")
     if request.method == "POST":
         form = ContractForm(
@@ -381,6 +384,8 @@ def _detail_context(request: HttpRequest, contract: Contract) -> dict[str, Any]:
         "scan": selectors.contract_signed_scan(contract=contract),
         "can_edit_files": can_edit_files,
         "discount_total": contract.list_total - contract.total,
+        # Effective prices and discounts show the price policy: pricing.view holders only.
+        "show_prices": user.has_right("pricing.view"),
         **contract_execution_context(contract=contract, user=user),
     }
 

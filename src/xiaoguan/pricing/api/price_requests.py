@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from xiaoguan.core.api import require_any_right, require_rights
@@ -175,7 +176,7 @@ def price_request_create(request: HttpRequest, payload: PriceRequestIn):
         reason=payload.reason,
     )
     found = selectors.price_request_get(user=user, price_request_id=created.pk)
-    return 201, _detail(found, confidential=user.has_right("pricing.confidential"))
+    return Status(201, _detail(found, confidential=user.has_right("pricing.confidential")))
 
 
 @router.post(

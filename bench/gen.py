@@ -25,6 +25,7 @@ GENERATOR_MODULES = [
     "bench.generators.customers",
     "bench.generators.activities",
     "bench.generators.inbox",
+    "bench.generators.contracts",
 ]
 
 

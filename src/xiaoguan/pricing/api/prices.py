@@ -87,10 +87,15 @@ def price_list(request, filters: Query[PriceFilters]):
                 if bp.cost_price is not None
                 else None
             )
-        items.append(PriceOut(**fields))
-    return PricePage(
-        count=count, page=filters.page, page_size=filters.page_size, on=on, items=items
-    )
+        items.append(fields)
+    # Plain dicts: a field left out stays unset, so exclude_unset leaves it out of the JSON.
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "on": on,
+        "items": items,
+    }
 
 
 class StepOut(Schema):
@@ -141,20 +146,20 @@ def price_effective(request, params: Query[EffectiveQuery]):
     )
     confidential = can_see_confidential(user)
     steps = [
-        StepOut(label=s.label, price=s.price, percent=s.percent)
+        {"label": s.label, "price": s.price, "percent": s.percent}
         if confidential
-        else StepOut(label=s.label, price=s.price)
+        else {"label": s.label, "price": s.price}
         for s in result.steps
     ]
-    return EffectiveOut(
-        product_id=result.product_id,
-        unit_id=result.unit_id,
-        quantity=result.quantity,
-        customer_id=customer.pk,
-        customer_class=customer.customer_class,
-        on=on,
-        base_price=result.base_price,
-        price=result.price,
-        promotion_id=result.promotion_id,
-        steps=steps,
-    )
+    return {
+        "product_id": result.product_id,
+        "unit_id": result.unit_id,
+        "quantity": result.quantity,
+        "customer_id": customer.pk,
+        "customer_class": customer.customer_class,
+        "on": on,
+        "base_price": result.base_price,
+        "price": result.price,
+        "promotion_id": result.promotion_id,
+        "steps": steps,
+    }

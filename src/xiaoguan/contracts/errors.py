@@ -122,9 +122,7 @@ class AmendmentOpen(ApplicationError):
     status = 409
 
     def default_message(self) -> Any:
-        return _(
-            "This contract already has an amendment on the way; finish or discard it first."
-        )
+        return _("This contract already has an amendment on the way; finish or discard it first.")
 
 
 class AmendmentInvalid(ApplicationError):

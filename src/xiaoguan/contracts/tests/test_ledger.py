@@ -60,7 +60,7 @@ def ledger_contract(
         title=title,
         status=status,
         total=Decimal(total),
-        list_total=Decimal(total),
+        list_total=Decimal(fields.pop("list_total", total)),
         price_date=today - timedelta(days=40),
         signed_on=signed_on,
         delivery_date=delivery_date,

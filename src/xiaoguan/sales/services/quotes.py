@@ -57,6 +57,9 @@ MAX_QUANTITY = Decimal("99999999999.999")
 QTY_STEP = Decimal("0.001")
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+# The stored discount has five integer digits: a price a thousand times the effective price
+# is a typing error, not an offer.
+MIN_DISCOUNT = Decimal("-99999.99")
 # Quotes that still count for the opportunity: not refused, withdrawn or lost.
 OPEN_QUOTE_STATUSES = (
     QuoteStatus.DRAFT,
@@ -279,6 +282,10 @@ def quote_price_lines(
         if figures.unit_price <= 0:
             errors[f"lines.{c['position']}.discount"] = _(
                 "Line %(n)s: the unit price must be positive."
+            ) % {"n": c["position"]}
+        if figures.discount < MIN_DISCOUNT:
+            errors[f"lines.{c['position']}.unit_price"] = _(
+                "Line %(n)s: the unit price is far above the effective price; check it."
             ) % {"n": c["position"]}
         if figures.amount > MAX_MONEY:
             errors[f"lines.{c['position']}.quantity"] = _(

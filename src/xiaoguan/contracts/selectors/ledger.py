@@ -41,6 +41,13 @@ from xiaoguan.org.scope import visible
 EXPIRING_DAYS_KEY = "contracts.expiring_days"
 _MONEY = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def cents(value: Any) -> Decimal:
+    """A sum or difference from the database to the cent (SQLite drops the scale)."""
+    return Decimal(value or 0).quantize(CENT)
+
 
 # Allow-listed sorts: key -> ordering. Every ordering ends on the primary key (stable pages).
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -230,10 +237,10 @@ def ledger_totals(qs: QuerySet[Contract]) -> LedgerTotals:
     )
     return LedgerTotals(
         count=row["n"],
-        total=row["total"],
-        shipped=row["shipped"],
-        invoiced=row["invoiced"],
-        collected=row["collected"],
+        total=cents(row["total"]),
+        shipped=cents(row["shipped"]),
+        invoiced=cents(row["invoiced"]),
+        collected=cents(row["collected"]),
     )
 
 

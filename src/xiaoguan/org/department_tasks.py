@@ -92,6 +92,22 @@ def can_cancel(*, user: User, task: DepartmentTask) -> bool:
     )
 
 
+def figures_visible(*, user: User, task: DepartmentTask) -> list[dict[str, Any]]:
+    """The filled-in figures the user may see, with their labels, in the kind's order. A
+    figure with a ``right`` (a cost) is shown to holders of that right and to the department
+    that filled it in."""
+    data = task.response_data or {}
+    kind = task_kind(task.kind)
+    if kind is None:
+        return []
+    own_department = _works_in(user, task.department)
+    return [
+        {"name": f.name, "label": f.label, "value": data[f.name], "kind": f.kind}
+        for f in kind.fields
+        if f.name in data and (not f.right or own_department or user.has_right(f.right))
+    ]
+
+
 def _recipients(department: Department) -> list[User]:
     people: dict[int, User] = {}
     if department.head_id and department.head and department.head.is_active:

@@ -40,6 +40,9 @@ class TaskField:
     label: Any
     kind: str = "text"  # "text" | "decimal" | "int" | "date"
     required: bool = True
+    # A right needed to see the figure once filled in (e.g. "pricing.confidential" for a
+    # cost); the department that fills it in always sees it. Empty: everyone who sees the task.
+    right: str = ""
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,23 @@ class QuoteExpired(ApplicationError):
 
     def default_message(self) -> Any:
         return _("The quote's validity date has passed; extend it before submitting.")
+
+
+# --- inquiries and tenders (R-QUO-1) ---------------------------------------------------------
+
+
+class InquiryInvalid(ApplicationError):
+    """An inquiry's fields are not valid; ``fields`` names them."""
+
+    code = "inquiry_invalid"
+    status = 422
+
+    def default_message(self) -> Any:
+        return _("Some fields of the inquiry are not valid.")
+
+
+class InquiryStateInvalid(InvalidTransition):
+    code = "inquiry_state_invalid"
+
+    def default_message(self) -> Any:
+        return _("This is not possible in the inquiry's current status.")

@@ -71,18 +71,6 @@ def _task(request: HttpRequest, task_id: int) -> DepartmentTask:
         raise Http404 from None
 
 
-def _figures(task: DepartmentTask, kind: TaskKind | None) -> list[dict]:
-    """The filled-in figures with their labels, in the kind's order."""
-    data = task.response_data or {}
-    if kind is None:
-        return [{"label": key, "value": value, "kind": "text"} for key, value in data.items()]
-    return [
-        {"label": f.label, "value": data[f.name], "kind": f.kind}
-        for f in kind.fields
-        if f.name in data
-    ]
-
-
 @require_right("org.tasks")
 def task_inbox(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
@@ -122,7 +110,7 @@ def _detail(
         {
             "task": task,
             "kind": kind,
-            "figures": _figures(task, kind),
+            "figures": tasks.figures_visible(user=user, task=task),
             "can_complete": can_complete,
             "can_cancel": tasks.can_cancel(user=user, task=task),
             "form": form or (TaskCompleteForm(kind=kind) if can_complete else None),

@@ -658,6 +658,12 @@ SCENARIOS.append(
     )
 )
 
+# The contracts (issue 4): the ledger under load and the contract PDF in-process.
+from bench import contracts_bench  # noqa: E402
+
+BUDGETS_MS.update(contracts_bench.BUDGETS_MS)
+SCENARIOS.extend(contracts_bench.scenarios(Scenario))
+
 # --- report -----------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -226,6 +226,15 @@ class Contract(Owned, Document):
             models.Index(fields=["is_current", "owner", "status"], name="contract_ledger_owner"),
             models.Index(fields=["customer", "is_current"], name="contract_customer"),
             models.Index(fields=["root"], name="contract_root"),
+            # The ledger's default order (newest first) for wide scopes: a director's first
+            # page reads 26 index entries instead of sorting every contract (bench: 536 →
+            # 1.3 ms at 200,000 contracts).
+            models.Index(
+                F("created_at").desc(),
+                F("id").desc(),
+                condition=Q(is_current=True),
+                name="contract_ledger_created",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -125,3 +125,8 @@ class ProductUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.code} / {self.unit.name}"
+
+    @property
+    def factor_text(self) -> str:
+        """The factor without trailing zeros: "4", "0.05"."""
+        return f"{self.factor.normalize():f}"

@@ -24,7 +24,7 @@ Product codes (category: codes):
 - 消防器材配套 ACC: XMJ-4 (灭火器箱), XMJ-2, TZL30 (过滤式自救呼吸器), ZFMH-1 (消防服)
 
 Units: 具, 个, 套, 台, 根, 米, 樘, 箱; other units e.g. 1 箱 = 4 具 (4 kg extinguishers),
-1 箱 = 20 个 (detectors), 1 根 = 20 米 / 25 米 (hoses: sold per 根 and per 米).
+1 箱 = 20 个 (detectors), 1 米 = 0.05 根 (20-metre hoses, also sold by the metre).
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ UNITS = [
     ("M", "米"),
     ("TANG", "樘"),
     ("XIANG", "箱"),
-    ("JIAN", "件"),
 ]
 
 # code, name, parent code, position
@@ -103,9 +102,9 @@ PRODUCTS: list[tuple[str, str, str, str, str, str, dict[str, Any], dict[str, Any
     ("XHX-A", "室内消火栓箱", "SG24A65-J", "800×650×240，明装，不锈钢门", "HYD", "套", {}, {"warranty_months": 24}),
     ("XHX-B", "组合式消防柜", "SG24D65Z-J", "1800×700×240，含灭火器箱位", "HYD", "套", {}, {"needs_installation": True, "warranty_months": 24}),
     ("XBX", "消防水泵接合器", "SQS100-1.6", "DN100，地上式", "HYD", "套", {}, {"needs_installation": True, "warranty_months": 24, "inspection_cycle_months": 12, "service_life_years": 20}),
-    ("HOSE-65-20", "有衬里消防水带", "13-65-20", "DN65，1.3MPa，20米，聚氨酯衬里", "HOSE", "根", {"箱": 10}, {"warranty_months": 12, "service_life_years": 5}),
-    ("HOSE-65-25", "有衬里消防水带", "13-65-25", "DN65，1.3MPa，25米，聚氨酯衬里", "HOSE", "根", {"箱": 10}, {"warranty_months": 12, "service_life_years": 5}),
-    ("HOSE-50-20", "有衬里消防水带", "10-50-20", "DN50，1.0MPa，20米", "HOSE", "根", {"箱": 10}, {"warranty_months": 12, "service_life_years": 5}),
+    ("HOSE-65-20", "有衬里消防水带", "13-65-20", "DN65，1.3MPa，20米，聚氨酯衬里", "HOSE", "根", {"箱": 10, "米": "0.05"}, {"warranty_months": 12, "service_life_years": 5}),
+    ("HOSE-65-25", "有衬里消防水带", "13-65-25", "DN65，1.3MPa，25米，聚氨酯衬里", "HOSE", "根", {"箱": 10, "米": "0.04"}, {"warranty_months": 12, "service_life_years": 5}),
+    ("HOSE-50-20", "有衬里消防水带", "10-50-20", "DN50，1.0MPa，20米", "HOSE", "根", {"箱": 10, "米": "0.05"}, {"warranty_months": 12, "service_life_years": 5}),
     ("QZ19", "直流水枪", "QZ3.5/7.5", "Φ19 喷嘴，铝合金", "HOSE", "个", {"箱": 20}, {"warranty_months": 12}),
     ("QZG-65", "多功能消防水枪", "QLD6.0/8Ⅲ", "直流喷雾可调", "HOSE", "个", {"箱": 10}, {"warranty_months": 12}),
     ("JPS0.8-19", "消防软管卷盘", "JPS0.8-19/30", "Φ19 软管 30 米", "HOSE", "套", {}, {"warranty_months": 12, "inspection_cycle_months": 12, "service_life_years": 10}),

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from xiaoguan.catalog.models import Product, ProductCategory, ProductUnit, Unit
 from xiaoguan.org.models import User
@@ -29,7 +30,7 @@ SORTS: dict[str, tuple[str, ...]] = {
     "updated": ("updated_at", "pk"),
     "-updated": ("-updated_at", "-pk"),
 }
-DEFAULT_SORT = "code"
+DEFAULT_SORT = "category"
 FILTER_KEYS = ("q", "category", "active", "needs_installation")
 MAX_CHOICES = 50
 
@@ -125,11 +126,16 @@ class UnitOption:
     factor: Decimal
     is_base: bool
 
+    @property
+    def factor_text(self) -> str:
+        """The factor without trailing zeros: "4", "0.05"."""
+        return f"{self.factor.normalize():f}"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
-            "factor": f"{self.factor.normalize():f}",
+            "factor": self.factor_text,
             "is_base": self.is_base,
         }
 
@@ -279,8 +285,18 @@ def category_get(*, user: User | None = None, category_id: int) -> ProductCatego
 
 
 def unit_list(*, user: User | None = None, active_only: bool = False) -> QuerySet[Unit]:
-    """Units with ``product_count``: how many products are counted in them."""
-    qs = Unit.objects.annotate(product_count=Count("products"))
+    """Units with ``product_count`` (products counted in them) and ``other_count`` (products
+    also sold in them)."""
+    others = (
+        ProductUnit.objects.filter(unit=OuterRef("pk"))
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Unit.objects.annotate(
+        product_count=Count("products"),
+        other_count=Coalesce(Subquery(others, output_field=IntegerField()), 0),
+    )
     if active_only:
         qs = qs.filter(is_active=True)
     return qs.order_by("name")

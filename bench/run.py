@@ -664,6 +664,20 @@ from bench import contracts_bench  # noqa: E402
 BUDGETS_MS.update(contracts_bench.BUDGETS_MS)
 SCENARIOS.extend(contracts_bench.scenarios(Scenario))
 
+# The price system (issue 4): the effective price of a 50-line quote, in-process.
+from bench import pricing_bench  # noqa: E402
+
+BUDGETS_MS[pricing_bench.NAME] = pricing_bench.BUDGET_MS
+SCENARIOS.append(
+    Scenario(
+        pricing_bench.NAME,
+        pricing_bench.DESCRIPTION,
+        "",
+        pricing_bench.floor_prices,
+        measure=pricing_bench.measure_prices,
+    )
+)
+
 # --- report -----------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from xiaoguan.org.scope import visible
 from xiaoguan.pricing.enums import ApprovalDocStatus
 from xiaoguan.pricing.lines import HUNDRED, to_cents
 from xiaoguan.pricing.models import PriceRequest, PriceRequestLine
+from xiaoguan.pricing.selectors.prices import float_allowance
 
 QUANTITY_STEP = Decimal("0.001")
 FILTER_KEYS = ("q", "status", "subject_kind", "subject_id")
@@ -65,9 +66,6 @@ class BelowRange:
 
 
 def _allowance(owner: User) -> Decimal:
-    # Imported here: the price engine's selectors module is built in parallel.
-    from xiaoguan.pricing.selectors.prices import float_allowance
-
     return Decimal(float_allowance(user=owner))
 
 

@@ -41,9 +41,9 @@ def register() -> None:
             key="price_requests",
             label=_("Price approvals"),
             url_name="pricing:price_request_list",
-            icon="percent",
+            icon="clipboard-check",
             right="pricing.requests_view",
-            order=178,
+            order=406,
             section=_("Prices"),
         )
     )

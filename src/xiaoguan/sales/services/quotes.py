@@ -426,8 +426,8 @@ def quote_create(*, actor: User, data: QuoteData, lines: Sequence[QuoteLineData]
             quote.technical_notes = str(figures["technical_notes"])[:10000]
         if figures.get("cost_estimate") is not None and quote.cost_estimate is None:
             quote.cost_estimate = Decimal(str(figures["cost_estimate"])).quantize(CENT)
-        if figures.get("lead_days") is not None and quote.delivery_lead_days is None:
-            quote.delivery_lead_days = int(figures["lead_days"])
+        if figures.get("lead_time_days") is not None and quote.delivery_lead_days is None:
+            quote.delivery_lead_days = int(figures["lead_time_days"])
     track(quote, actor=actor)
     quote.save()
     _store_lines(quote, priced)

@@ -24,18 +24,31 @@ from xiaoguan.pricing.models import BasePrice, PriceChange, Promotion
 from xiaoguan.pricing.services import policy, promotions
 from xiaoguan.pricing.services import prices as services
 
-# Price range (yuan) of a base unit by category code; the price within it follows the code.
+# Price range (yuan) of a base unit by category code, with narrower ranges for products whose
+# code starts with a prefix (trolley extinguishers, controllers, valves, pumps); the price
+# within the range follows the code.
 RANGES = {
-    "EXT-DP": (45, 1200),
-    "EXT-CO2": (160, 2600),
-    "EXT-FW": (90, 1800),
-    "HYD": (260, 2400),
+    "EXT-DP": (40, 260),
+    "EXT-CO2": (160, 480),
+    "EXT-FW": (90, 260),
+    "HYD": (260, 900),
     "HOSE": (35, 420),
-    "ALARM": (38, 18000),
-    "SPR": (12, 26000),
+    "ALARM": (60, 420),
+    "SPR": (12, 60),
     "EMG": (42, 680),
     "DOOR": (1150, 2600),
     "ACC": (38, 460),
+}
+PREFIX_RANGES = {
+    "MFTZ": (600, 1200),
+    "MTT": (1800, 2600),
+    "MPTZ": (900, 1800),
+    "XHX": (600, 1500),
+    "JB-": (8000, 26000),
+    "ZSFZ": (3500, 8000),
+    "ZSJZ": (200, 800),
+    "ZSPM": (200, 800),
+    "XBD": (18000, 26000),
 }
 CLASS_DISCOUNTS = {"A": "8", "B": "5", "C": "0"}
 QUANTITY_BREAKS = {"100": "3", "500": "6"}
@@ -49,7 +62,10 @@ CENT = Decimal("0.01")
 
 
 def _price(code: str, category: str) -> tuple[Decimal, Decimal]:
-    low, high = RANGES.get(category, (50, 1000))
+    low, high = next(
+        (r for prefix, r in PREFIX_RANGES.items() if code.startswith(prefix)),
+        RANGES.get(category, (50, 1000)),
+    )
     h = zlib.crc32(code.encode("utf-8"))
     price = Decimal(low + h % (high - low + 1)).quantize(CENT)
     if price >= 100:
@@ -181,7 +197,7 @@ def load(*, users: dict[str, Any]) -> int:
     if approved is not None:
         _approve(approved, "price_change", gm)
     change(
-        "干粉原料涨价，干粉灭火器明年起调价",
+        "干粉原料涨价，手提式干粉灭火器两周后调价",
         today + timedelta(days=14),
         [("MFZ-ABC1", "5"), ("MFZ-ABC2", "5"), ("MFZ-ABC3", "5"), ("MFZ-ABC8", "5")],
     )

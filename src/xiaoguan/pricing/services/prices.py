@@ -127,6 +127,8 @@ def _clean_lines(
         if pid is None or pid not in products:
             errors[f"{prefix}.product"] = _("Choose a product.")
             continue
+        if line.unit_id in (None, ""):
+            uid = products[pid].unit_id  # no unit chosen: the product's base unit
         if uid is None or (pid, uid) not in units:
             errors[f"{prefix}.unit"] = _("The product is not sold in this unit.")
             continue

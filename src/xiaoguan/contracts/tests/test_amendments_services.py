@@ -353,7 +353,7 @@ def test_refuses_an_amendment_that_changes_the_customer(company, v1):
     from xiaoguan.contracts.tests.test_amendments_support import customer
 
     v2 = contract_amend_start(actor=company.rep_e1, contract=v1, reason="换客户")
-    other = customer(company.rep_e1, name="绵阳安泰物业管理有限公司")
+    other = customer(company.rep_e1, name="广元恒达商贸有限公司")
     Contract.objects.filter(pk=v2.pk).update(customer=other)
     v2.refresh_from_db()
     with pytest.raises(AmendmentInvalid):

@@ -33,9 +33,16 @@ def product(code: str, name: str, unit_name: str = "具", unit_code: str = "JU")
     )[0]
 
 
-def customer(owner: Any, name: str = "成都天府消防工程有限公司") -> Customer:
+_CUSTOMERS = ("成都天府消防工程有限公司", "绵阳安泰物业管理有限公司", "德阳华兴置业有限公司")
+_customer_numbers = iter(range(10_000))
+
+
+def customer(owner: Any, name: str | None = None) -> Customer:
     from xiaoguan.customers import services as customers
 
+    if name is None:
+        n = next(_customer_numbers)
+        name = f"{_CUSTOMERS[n % len(_CUSTOMERS)]}{'' if n < len(_CUSTOMERS) else n}"
     return customers.customer_create(actor=owner, data=customers.CustomerData(name=name))
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xiaoguan.approvals.selectors import pending_request_for
 from xiaoguan.approvals.services import approval_request_cancel, approval_request_create
@@ -348,6 +349,19 @@ def _url(request: PriceRequest) -> str:
     return reverse("pricing:price_request_detail", args=[request.pk])
 
 
+def _tell_owner(price_request: PriceRequest, request: Any, title: Any) -> None:
+    """The owner hears the decision; when the owner filed the request the approval engine has
+    already told them."""
+    if price_request.owner_id == getattr(request, "requested_by_id", None):
+        return
+    notify(
+        recipient=price_request.owner,
+        kind="pricing.price_request",
+        title=str(title) % {"number": price_request.number, "subject": price_request.subject_label},
+        url=_url(price_request),
+    )
+
+
 def _decided(to: str, title: Any):
     def callback(*, subject: PriceRequest, request: Any, actor: User) -> None:
         price_request = _lock(subject)
@@ -356,40 +370,21 @@ def _decided(to: str, title: Any):
         price_request.decided_at = timezone.now()
         track(price_request, actor=actor)
         price_request.save(update_fields=["status", "decided_at", "updated_at"])
-        notify(
-            recipient=price_request.owner,
-            kind="pricing.price_request",
-            title=str(title)
-            % {"number": price_request.number, "subject": price_request.subject_label},
-            url=_url(price_request),
-        )
+        _tell_owner(price_request, request, title)
 
     return callback
 
 
 price_request_on_approved = _decided(
-    ApprovalDocStatus.APPROVED, _("Price request %(number)s approved: %(subject)s")
+    ApprovalDocStatus.APPROVED, gettext_lazy("Price request %(number)s approved: %(subject)s")
 )
 price_request_on_rejected = _decided(
-    ApprovalDocStatus.REJECTED, _("Price request %(number)s rejected: %(subject)s")
+    ApprovalDocStatus.REJECTED, gettext_lazy("Price request %(number)s rejected: %(subject)s")
 )
-
-
-def price_request_on_returned(*, subject: PriceRequest, request: Any, actor: User) -> None:
-    """Returned for changes: the rep changes the document's prices and files a new request."""
-    price_request = _lock(subject)
-    ensure_transition(price_request, to=ApprovalDocStatus.RETURNED)
-    price_request.status = ApprovalDocStatus.RETURNED
-    price_request.decided_at = timezone.now()
-    track(price_request, actor=actor)
-    price_request.save(update_fields=["status", "decided_at", "updated_at"])
-    notify(
-        recipient=price_request.owner,
-        kind="pricing.price_request",
-        title=_("Price request %(number)s returned for changes: %(subject)s")
-        % {"number": price_request.number, "subject": price_request.subject_label},
-        url=_url(price_request),
-    )
+price_request_on_returned = _decided(
+    ApprovalDocStatus.RETURNED,
+    gettext_lazy("Price request %(number)s returned for changes: %(subject)s"),
+)
 
 
 def price_request_on_cancelled(*, subject: PriceRequest, request: Any, actor: User) -> None:

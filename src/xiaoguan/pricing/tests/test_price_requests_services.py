@@ -29,13 +29,14 @@ from xiaoguan.pricing.services.price_requests import (
     price_request_create,
 )
 from xiaoguan.pricing.tests.test_price_requests_support import (
+    english_fixture,  # noqa: F401  (the english fixture)
     float_range,
     line,
     make_product,
     pricing_setup_fixture,  # noqa: F401  (the pricing_setup fixture)
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
 
 
@@ -363,9 +364,28 @@ def test_the_manager_then_management_approve_and_the_owner_is_told(company, pric
     request.refresh_from_db()
     assert request.status == ApprovalDocStatus.APPROVED
     assert request.decided_at is not None
-    assert Notification.objects.filter(
-        recipient=company.rep_e1, kind="pricing.price_request", title__contains=request.number
-    ).exists()
+    # the rep filed it: the approval engine tells them, once
+    told = Notification.objects.filter(recipient=company.rep_e1)
+    assert [n.kind for n in told] == ["approvals.approved"]
+    assert request.number in told[0].title
+
+
+def test_the_owner_is_told_when_someone_else_filed_for_them(company, pricing_setup):
+    # given the manager filed the request for the rep's quote
+    p = pricing_setup
+    request = _file(company, [line(p, "2", "100", "90")], actor=company.mgr_east)
+    # when every step approves
+    while request.status == ApprovalDocStatus.IN_APPROVAL:
+        task = ApprovalTask.objects.filter(
+            request__object_id=request.pk, request__doc_type="price_request", status="pending"
+        ).first()
+        approval_decide(task_id=task.pk, actor=task.approver, decision="approve")
+        request.refresh_from_db()
+    # then the rep hears it from pricing
+    assert request.status == ApprovalDocStatus.APPROVED
+    told = Notification.objects.get(recipient=company.rep_e1, kind="pricing.price_request")
+    assert told.title == f"Price request {request.number} approved: Q-2026-000001 办公楼消防"
+    assert told.url == f"/pricing/price-requests/{request.pk}/"
 
 
 def test_a_rejected_request_is_closed_and_the_owner_is_told(company, pricing_setup):
@@ -375,10 +395,9 @@ def test_a_rejected_request_is_closed_and_the_owner_is_told(company, pricing_set
     request.refresh_from_db()
     assert request.status == ApprovalDocStatus.REJECTED
     assert request.decided_at is not None
-    assert (
-        Notification.objects.filter(recipient=company.rep_e1, kind="pricing.price_request").count()
-        == 1
-    )
+    assert [n.kind for n in Notification.objects.filter(recipient=company.rep_e1)] == [
+        "approvals.rejected"
+    ]
     # a new request may then be filed
     assert _file(company, [line(p, "2", "100", "92")]).status == ApprovalDocStatus.IN_APPROVAL
 

@@ -107,3 +107,12 @@ def subjects_fixture(monkeypatch):
     found = Subjects("quote")
     monkeypatch.setitem(registries._loaders, "quote", found.load)
     return found
+
+
+@pytest.fixture(name="english")
+def english_fixture():
+    """Messages asserted in English whatever the catalogues hold (the default is Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -511,3 +511,22 @@ def test_changing_the_range_changes_what_is_below_it(company, pricing_setup):
     assert len(lines_below_range(owner=company.rep_e1, lines=lines)) == 1
     float_range("sales_rep", "8")
     assert lines_below_range(owner=company.rep_e1, lines=lines) == []
+
+
+# --- the price subject registry -------------------------------------------------------------
+
+
+def test_a_kind_is_registered_once_and_an_unknown_kind_loads_nothing(monkeypatch, company):
+    from xiaoguan.pricing import registries
+
+    monkeypatch.setattr(registries, "_loaders", {})
+
+    def loader(subject_id, user):
+        return None
+
+    registries.register_price_subject("quote", loader)
+    registries.register_price_subject("quote", loader)  # the same loader again is harmless
+    with pytest.raises(ValueError):
+        registries.register_price_subject("quote", lambda subject_id, user: None)
+    assert registries.price_subject_kinds() == ["quote"]
+    assert registries.price_subject_load(kind="contract", subject_id=1, user=company.gm) is None

@@ -121,14 +121,14 @@ def _detail(
 
 
 @require_right("org.tasks")
-def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    return _detail(request, _task(request, task_id))
+def task_detail(request: HttpRequest, department_task_id: int) -> HttpResponse:
+    return _detail(request, _task(request, department_task_id))
 
 
 @require_right("org.tasks")
 @require_POST
-def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _task(request, task_id)
+def task_complete(request: HttpRequest, department_task_id: int) -> HttpResponse:
+    task = _task(request, department_task_id)
     form = TaskCompleteForm(request.POST, kind=task_kind(task.kind))
     if form.is_valid():
         try:
@@ -144,14 +144,14 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
             form_apply_error(form, exc)
         else:
             messages.success(request, _("The task is done."))
-            return redirect("org:task_detail", task_id=task.pk)
+            return redirect("org:task_detail", department_task_id=task.pk)
     return _detail(request, task, form=form, status=422)
 
 
 @require_right("org.tasks")
 @require_POST
-def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _task(request, task_id)
+def task_cancel(request: HttpRequest, department_task_id: int) -> HttpResponse:
+    task = _task(request, department_task_id)
     form = TaskCancelForm(request.POST)
     if form.is_valid():
         try:
@@ -164,5 +164,5 @@ def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
             form_apply_error(form, exc)
         else:
             messages.success(request, _("The task is cancelled."))
-            return redirect("org:task_detail", task_id=task.pk)
+            return redirect("org:task_detail", department_task_id=task.pk)
     return _detail(request, task, cancel_form=form, status=422)

@@ -42,7 +42,9 @@ urlpatterns = [
     path("me/tokens/", views.my_tokens, name="my_tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.my_token_revoke, name="my_token_revoke"),
     path("tasks/", task_views.task_inbox, name="tasks"),
-    path("tasks/<int:task_id>/", task_views.task_detail, name="task_detail"),
-    path("tasks/<int:task_id>/complete/", task_views.task_complete, name="task_complete"),
-    path("tasks/<int:task_id>/cancel/", task_views.task_cancel, name="task_cancel"),
+    path("tasks/<int:department_task_id>/", task_views.task_detail, name="task_detail"),
+    path(
+        "tasks/<int:department_task_id>/complete/", task_views.task_complete, name="task_complete"
+    ),
+    path("tasks/<int:department_task_id>/cancel/", task_views.task_cancel, name="task_cancel"),
 ]

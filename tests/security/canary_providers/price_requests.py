@@ -18,7 +18,8 @@ def provide(*, company: Any, emp: Any, values: dict[str, Any]) -> dict[str, Any]
     from xiaoguan.pricing.enums import ApprovalDocStatus
     from xiaoguan.pricing.models import PriceRequest, PriceRequestLine
 
-    unit = Unit.objects.get_or_create(code="PRC-U", defaults={"name": "只"})[0]
+    # Another provider may have made a unit of this name already: units are unique by name.
+    unit = Unit.objects.filter(name="只").first() or Unit.objects.create(code="PRC-U", name="只")
     category = ProductCategory.objects.get_or_create(code="PRC-C", defaults={"name": "消防器材"})[0]
     product = Product.objects.get_or_create(
         code="PRC-P1", defaults={"name": "室内消火栓", "category": category, "unit": unit}

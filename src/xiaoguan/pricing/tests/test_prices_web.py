@@ -438,3 +438,48 @@ def test_api_promotions(api, company, catalog):
     assert [i["name"] for i in data["items"]] == ["已批"]
     assert api(company.rep_e1).get(f"/api/v1/pricing/promotions/{draft.pk}").status_code == 404
     assert api(company.mgr_east).get(f"/api/v1/pricing/promotions/{draft.pk}").status_code == 200
+
+
+# --- price list import (management) ----------------------------------------------------------
+
+
+def _xlsx(rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["产品编码", "单位", "基准价", "成本价"])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "prices.xlsx"
+    return buf
+
+
+def test_price_import_loads_all_or_nothing(login, company, catalog):
+    from xiaoguan.pricing.models import BasePrice
+
+    assert login(company.director).get("/pricing/prices/import/").status_code == 403
+    c = login(company.gm)
+    r = c.post(
+        "/pricing/prices/import/",
+        {"file": _xlsx([["P00", "", 150, 90], ["NOPE", "", 1, None]]), "valid_from": "2026-03-01"},
+    )
+    assert r.status_code == 200 and "NOPE" in r.content.decode()
+    assert not BasePrice.objects.filter(valid_from=date(2026, 3, 1)).exists()
+    r = c.post(
+        "/pricing/prices/import/",
+        {
+            "file": _xlsx([["P00", "具", 150, 90], ["P01", None, 151.5, None]]),
+            "valid_from": "2026-03-01",
+        },
+    )
+    assert r.status_code == 302
+    rows = BasePrice.objects.filter(valid_from=date(2026, 3, 1)).order_by("product__code")
+    assert [(b.product.code, b.price, b.cost_price) for b in rows] == [
+        ("P00", D("150.00"), D("90.00")),
+        ("P01", D("151.50"), None),
+    ]
+    assert AuditEvent.objects.filter(kind=AuditKind.IMPORT, actor_id=company.gm.pk).count() == 1

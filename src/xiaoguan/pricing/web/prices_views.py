@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,6 +89,7 @@ def price_list(request: HttpRequest) -> HttpResponse:
             "on": on,
             "confidential": confidential,
             "can_manage": request.user.has_right("pricing.manage"),
+            "can_load": request.user.has_right("pricing.policy"),
         },
     )
 
@@ -464,3 +466,41 @@ def _same(value: str, current: Decimal) -> bool:
         return Decimal(value) == current
     except ArithmeticError:
         return False
+
+
+@require_right("pricing.policy")
+def price_import(request: HttpRequest) -> HttpResponse:
+    """Management loads a price list from Excel (all or nothing, audited)."""
+    from xiaoguan.pricing.services.price_import import price_list_import
+
+    problems: list[str] = []
+    valid_from = request.POST.get("valid_from") or timezone.localdate().isoformat()
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            day = date_from_iso(valid_from)
+            if upload is None:
+                problems.append(_("Choose an Excel file (.xlsx)."))
+            else:
+                count = price_list_import(
+                    actor=request.user, upload=upload, valid_from=day, filename=upload.name
+                )
+                messages.success(request, _("%(n)s prices loaded.") % {"n": count})
+                return redirect(f"{reverse('pricing:price_list')}?on={valid_from}")
+        except ApplicationError as exc:
+            problems.append(str(exc.message))
+            problems += [f"{k}: {v}" for k, v in exc.fields.items()]
+    return render(
+        request, "pricing/price_import.html", {"problems": problems, "valid_from": valid_from}
+    )
+
+
+def date_from_iso(value: str):
+    from datetime import date as _date
+
+    from xiaoguan.pricing.errors import PriceChangeInvalid
+
+    try:
+        return _date.fromisoformat(value)
+    except ValueError:
+        raise PriceChangeInvalid(_("Choose the day the prices apply from.")) from None

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("prices/", views.price_list, name="price_list"),
     path("prices/export/", views.price_export, name="price_export"),
     path("prices/effective/", views.effective_price_page, name="effective_price"),
+    path("prices/import/", views.price_import, name="price_import"),
     path("changes/", views.price_change_list, name="price_change_list"),
     path("changes/new/", views.price_change_create, name="price_change_create"),
     path("changes/<int:change_id>/", views.price_change_detail, name="price_change_detail"),

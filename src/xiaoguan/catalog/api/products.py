@@ -177,3 +177,52 @@ def product_update(request, product_id: int, payload: ProductIn):
         elif payload.is_active is True:
             services.product_activate(actor=user, product_id=product.pk)
     return _out(selectors.product_get(user=user, product_id=product.pk))
+
+
+# --- categories and units (read): the ids a product is written with -----------------------
+
+categories_router = Router()
+units_router = Router()
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    position: int
+    is_active: bool
+    product_count: int
+
+
+class UnitListOut(Schema):
+    id: int
+    code: str
+    name: str
+    is_active: bool
+
+
+@categories_router.get("/", response=list[CategoryOut], summary="Product categories in tree order")
+def category_list(request):
+    user = require_rights(request, "catalog.view")
+    return [
+        CategoryOut(
+            id=c.pk,
+            code=c.code,
+            name=c.name,
+            parent_id=c.parent_id,
+            position=c.position,
+            is_active=c.is_active,
+            product_count=c.product_count,  # type: ignore[attr-defined]
+        )
+        for c in selectors.category_list(user=user)
+    ]
+
+
+@units_router.get("/", response=list[UnitListOut], summary="Units of measure")
+def unit_list(request):
+    user = require_rights(request, "catalog.view")
+    return [
+        UnitListOut(id=u.pk, code=u.code, name=u.name, is_active=u.is_active)
+        for u in selectors.unit_list(user=user)
+    ]

@@ -4,3 +4,5 @@ from xiaoguan.catalog.api import products
 
 router = Router(tags=["catalog"])
 router.add_router("/products", products.router)
+router.add_router("/categories", products.categories_router)
+router.add_router("/units", products.units_router)

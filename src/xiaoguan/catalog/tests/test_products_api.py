@@ -102,3 +102,18 @@ def test_refusals_are_json_with_a_code_and_save_nothing(company, api):
     bad_unit = client.post(BASE, _body(unit_id=999999))
     assert bad_unit.json()["fields"] == {"unit_id": ["Choose an active unit."]}
     assert Product.objects.count() == 1
+
+
+def test_categories_and_units_are_listed_for_every_employee(company, api, client):
+    top = make_category("灭火器", "EXT")
+    sub = make_category("干粉灭火器", "EXT-DP", parent=top)
+    make_product("MFZ-ABC4", category=sub)
+    body = api(company.hr1).get("/api/v1/catalog/categories/").json()
+    assert [(c["code"], c["parent_id"], c["product_count"]) for c in body] == [
+        ("EXT", None, 0),
+        ("EXT-DP", top.pk, 1),
+    ]
+    units = api(company.hr1).get("/api/v1/catalog/units/").json()
+    assert [u["name"] for u in units] == ["具"]
+    client.logout()
+    assert client.get("/api/v1/catalog/units/").status_code == 401

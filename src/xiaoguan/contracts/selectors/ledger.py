@@ -162,11 +162,15 @@ def _filtered(qs: QuerySet[Contract], user: User, filters: dict[str, Any]) -> Qu
     flags = filters.get("flag") or []
     if isinstance(flags, str):
         flags = [flags]
+    # Several flags: contracts with any of them (what needs attention), like several statuses.
     today = timezone.localdate()
+    wanted = Q(pk__in=[])
     if "expiring" in flags:
-        qs = qs.filter(_expiring_q(today, expiring_days()))
+        wanted |= _expiring_q(today, expiring_days())
     if "overdue" in flags:
-        qs = qs.filter(_overdue_q(today))
+        wanted |= _overdue_q(today)
+    if any(f in FLAGS for f in flags):
+        qs = qs.filter(wanted)
     return qs
 
 

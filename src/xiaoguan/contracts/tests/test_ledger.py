@@ -230,6 +230,9 @@ def test_expiring_and_overdue_flags(book, login):
     # when filtering by a flag: the same rule
     assert numbers(login(book.rep_e1).get(URL, {"flag": "expiring"})) == ["HT-2026-000001"]
     assert numbers(login(book.rep_e1).get(URL, {"flag": "overdue"})) == ["HT-2026-000002"]
+    # both flags: contracts with either
+    both = login(book.rep_e1).get(URL, {"flag": ["expiring", "overdue"], "sort": "number"})
+    assert numbers(both) == ["HT-2026-000001", "HT-2026-000002"]
 
 
 def test_expiring_follows_the_policy(book, login):

@@ -99,8 +99,7 @@ def load(*, users: dict[str, Any]) -> int:
     rows = []
     prices: dict[str, Decimal] = {}
     for p in products:
-        category = p.category.parent.code if p.category.parent_id else p.category.code
-        price, cost = _price(p.code, category)
+        price, cost = _price(p.code, p.category.code)
         prices[p.code] = price
         rows.append(services.BasePriceRow(p.pk, p.unit_id, price, cost))
     loaded = services.base_prices_load(

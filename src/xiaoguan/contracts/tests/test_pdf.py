@@ -73,6 +73,7 @@ def test_pdf_renders_chinese_text_and_the_total_in_words(signed, login):
     assert "总公司" in text  # the company: the root of the org tree
     assert "违约责任" in text and "王建国" in text
     assert "28.2" in text  # a quantity without trailing zeros
+    assert "合同签订时" in text and "到货后10天内" in text  # the schedule's triggers
     assert "草稿" not in text and "DRAFT" not in text
 
 

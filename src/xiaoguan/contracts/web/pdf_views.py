@@ -11,11 +11,25 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
-from xiaoguan.contracts.models import Contract
+from xiaoguan.contracts.models import Contract, PaymentTerm
 from xiaoguan.contracts.selectors import ledger as selectors
 from xiaoguan.core.pdf import pdf_response, render_pdf
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.customers import divisions
+
+# How each instalment's trigger reads in the contract (the document is Chinese).
+TRIGGER_TEXT = {
+    "signing": ("合同签订后", "合同签订时"),
+    "before_shipment": ("发货前", "发货前"),
+    "delivery": ("到货后", "到货时"),
+    "acceptance": ("验收合格后", "验收合格时"),
+    "warranty_end": ("质保期满后", "质保期满时"),
+}
+
+
+def _when(term: PaymentTerm) -> str:
+    after, at = TRIGGER_TEXT.get(term.trigger, (term.get_trigger_display(),) * 2)
+    return f"{after} {term.days_after} 天内" if term.days_after else at
 
 
 def _plain(value: Decimal | None) -> str:
@@ -35,7 +49,9 @@ def contract_pdf_context(contract: Contract) -> dict:
             customer.province, customer.city, customer.district, customer.street
         ),
         "lines": [(line, _plain(line.quantity)) for line in contract.lines.all()],
-        "terms": [(term, _plain(term.percent)) for term in contract.payment_terms.all()],
+        "terms": [
+            (term, _plain(term.percent), _when(term)) for term in contract.payment_terms.all()
+        ],
         "total_in_words": amount_in_chinese_words(contract.total),
         "is_draft": contract.signed_on is None,
         "clauses": [c for c in (contract.clauses or []) if isinstance(c, dict)],

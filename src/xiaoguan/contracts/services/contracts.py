@@ -487,13 +487,10 @@ def _render_clauses(contract: Contract, template: ContractTemplate | None, terms
     if template is None:
         contract.clauses = []
         return
-    from xiaoguan.contracts.enums import PaymentTrigger
-
-    labels = dict(PaymentTrigger.choices)
     schedule = [
         {
             "label": t.label,
-            "trigger_label": labels.get(t.trigger, t.trigger),
+            "trigger": t.trigger,
             "days_after": t.days_after,
             "percent": t.percent,
             "amount": a,

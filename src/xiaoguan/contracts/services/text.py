@@ -16,7 +16,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
@@ -76,6 +75,21 @@ def render(text: str, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(replace, text or "")
 
 
+# When an instalment falls due, in the words of a Chinese contract (the contract's language).
+DUE_WORDS: dict[str, tuple[str, str]] = {
+    "signing": ("合同签订时", "合同签订后{days}日内"),
+    "before_shipment": ("发货前", "发货前{days}日"),
+    "delivery": ("货到时", "货到后{days}日内"),
+    "acceptance": ("验收合格时", "验收合格后{days}日内"),
+    "warranty_end": ("质保期满时", "质保期满后{days}日内"),
+}
+
+
+def due_text(trigger: str, days: int) -> str:
+    at, after = DUE_WORDS.get(trigger, (trigger, trigger + " +{days}"))
+    return after.format(days=days) if days else at
+
+
 def _date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
@@ -113,7 +127,7 @@ def contract_values(
                 [
                     {
                         "label": t.label,
-                        "trigger_label": t.get_trigger_display(),
+                        "trigger": t.trigger,
                         "days_after": t.days_after,
                         "percent": t.percent,
                         "amount": t.amount,
@@ -125,9 +139,7 @@ def contract_values(
             )
         schedule_lines = []
         for index, term in enumerate(terms, start=1):
-            due = str(term["trigger_label"])
-            if term["days_after"]:
-                due = _("%(event)s + %(days)s days") % {"event": due, "days": term["days_after"]}
+            due = due_text(term["trigger"], term["days_after"])
             share = f"{percent_text(term['percent'])}，" if term.get("percent") else ""
             schedule_lines.append(
                 f"{index}. {term['label']}：{due}，{share}{money_text(term['amount'])}"

@@ -37,6 +37,7 @@ CLAUSES = [
     ),
     ClauseData("交货", "交货日期：{{delivery.date}}；交货地点：{{delivery.place}}。"),
     ClauseData("质量保证", "质保期{{warranty.months}}个月。"),
+    ClauseData("付款方式", "{{payment.schedule}}"),
 ]
 
 
@@ -107,6 +108,11 @@ def test_a_draft_from_a_template_renders_its_clauses_on_each_save(company):
     )
     assert bodies[1] == "合同总金额为¥12,000.00（大写：人民币壹万贰仟元整）。"
     assert bodies[3] == "质保期12个月。"
+    assert bodies[4] == (
+        "1. 预付款：合同签订后7日内，30 %，¥3,600.00\n"
+        "2. 发货款：发货前，60 %，¥7,200.00\n"
+        "3. 质保金：质保期满后30日内，10 %，¥1,200.00"
+    )
     contract = contract_update(
         actor=company.rep_e1,
         contract=contract,

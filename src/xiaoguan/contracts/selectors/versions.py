@@ -245,7 +245,7 @@ def _header(old: Contract, new: Contract) -> list[FieldChange]:
     changes = []
     for name in HEADER_FIELDS:
         if getattr(old, name) != getattr(new, name):
-            label = str(Contract._meta.get_field(name).verbose_name)
+            label = str(getattr(Contract._meta.get_field(name), "verbose_name", name))
             changes.append(
                 FieldChange(
                     name=name, label=label, old=_display(old, name), new=_display(new, name)

@@ -75,8 +75,17 @@ _NOT_COPIED = frozenset(
     }
 )
 _CARRIED = ("shipped_amount", "invoiced_amount", "collected_amount")
-_LINE_FIELDS = ("position", "product_id", "unit_id", "spec", "quantity", "list_price")
-_LINE_FIELDS += ("unit_price", "discount", "amount")
+_LINE_FIELDS: tuple[str, ...] = (
+    "position",
+    "product_id",
+    "unit_id",
+    "spec",
+    "quantity",
+    "list_price",
+    "unit_price",
+    "discount",
+    "amount",
+)
 _TERM_FIELDS = ("position", "label", "trigger", "days_after", "percent", "amount", "is_retention")
 REASON_MAX = 2000
 

@@ -69,7 +69,9 @@ def _kinds(contract: Contract) -> list[str]:
 
 
 def _pending(contract: Contract) -> ApprovalTask:
-    request = ApprovalRequest.objects.get(object_id=contract.pk, doc_type="contract", status="pending")
+    request = ApprovalRequest.objects.get(
+        object_id=contract.pk, doc_type="contract", status="pending"
+    )
     return request.tasks.get(status="pending", step_position=request.current_step)
 
 
@@ -118,9 +120,7 @@ def test_draft_from_scratch_prices_lines_and_splits_the_schedule(company, given)
         ("abc", None, "lines.1.quantity"),
     ],
 )
-def test_zero_or_negative_quantities_and_prices_are_refused(
-    company, given, quantity, price, field
-):
+def test_zero_or_negative_quantities_and_prices_are_refused(company, given, quantity, price, field):
     cat, customer = given
     with pytest.raises(ContractInvalid) as exc:
         draft(company.rep_e1, customer, [line(cat.extinguisher, quantity, price)])
@@ -398,3 +398,30 @@ def test_out_of_scope_contract_is_not_found(company, given):
     contract = draft(company.rep_e1, customer, [line(cat.hydrant, "10")])
     with pytest.raises(ContractNotFound):
         contract_submit(actor=company.rep_w1, contract=contract)
+
+
+def test_a_done_production_task_is_on_the_timeline(company, given):
+    from xiaoguan.org.department_tasks import department_task_complete
+    from xiaoguan.org.tests.factories import UserFactory
+
+    contract = _signed(company, given)
+    task = DepartmentTask.objects.get(subject_id=contract.pk, kind="contracts.production")
+    planner = UserFactory(
+        username="planner", full_name="planner", department=task.department, roles=["production"]
+    )
+    day = timezone.localdate() + timedelta(days=14)
+    department_task_complete(
+        actor=planner,
+        task_id=task.pk,
+        response="已排产",
+        data={"planned_completion": day.isoformat()},
+    )
+    event = ContractEvent.objects.filter(contract=contract).order_by("-at", "-pk").first()
+    assert event.kind == EventKind.TASK_DONE
+    assert event.department == task.department
+    assert event.detail["figures"] == {"planned_completion": day.isoformat()}
+
+
+def _signed(company, given) -> Contract:
+    contract = _approved(company, given)
+    return _sign(company, contract)

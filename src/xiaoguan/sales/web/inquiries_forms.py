@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from xiaoguan.core.web.forms import BootstrapForm
 from xiaoguan.sales.enums import InquiryKind, InquirySource, InquiryStatus
@@ -88,6 +87,10 @@ class DecisionForm(BootstrapForm):
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
 
 class RequestFiguresForm(BootstrapForm):
     due_on = forms.DateField(
@@ -107,7 +110,7 @@ class CancelForm(BootstrapForm):
 
 STATUS_FILTER = [
     ("", _("All statuses")),
-    ("open", pgettext_lazy("inquiries", "Open")),
+    ("open", _("All open")),
     *InquiryStatus.choices,
 ]
 

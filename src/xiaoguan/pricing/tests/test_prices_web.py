@@ -483,3 +483,50 @@ def test_price_import_loads_all_or_nothing(login, company, catalog):
         ("P01", D("151.50"), None),
     ]
     assert AuditEvent.objects.filter(kind=AuditKind.IMPORT, actor_id=company.gm.pk).count() == 1
+
+
+def test_promotion_list_query_count(login, company, catalog, django_assert_max_num_queries):
+    for i, p in enumerate(catalog[:6]):
+        Promotion.objects.create(
+            number=f"CX-Q{i}",
+            name=f"促销{i}",
+            product=p,
+            unit=p.unit,
+            price=D("50"),
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2030, 1, 1),
+            status=ApprovalDocStatus.APPROVED,
+            owner=company.gm,
+            department=company.depts["HQ"],
+        )
+    c = login(company.rep_e1)
+    with django_assert_max_num_queries(12):
+        r = c.get("/pricing/promotions/")
+    assert r.content.decode().count("promotion-row") == 6
+
+
+def test_price_change_cost_only_for_confidential(login, company, catalog):
+    from xiaoguan.pricing.services.prices import (
+        PriceChangeData,
+        PriceChangeLineData,
+        price_change_create,
+    )
+
+    p = catalog[0]
+    change = price_change_create(
+        actor=company.director,
+        data=PriceChangeData("成本变化", timezone.localdate()),
+        lines=[PriceChangeLineData(p.pk, p.unit_id, "130", "876.54")],
+    )
+    assert "¥876.54" in login(company.gm).get(f"/pricing/changes/{change.pk}/").content.decode()
+    # A sales manager who could see it (all-scope role added for the test) sees no cost
+    from xiaoguan.org.models import Role
+
+    company.mgr_west.roles.add(Role.objects.get(code="sales_director"))
+    Role.objects.filter(code="sales_director").update(
+        rights=[
+            r for r in Role.objects.get(code="sales_director").rights if r != "pricing.confidential"
+        ]
+    )
+    body = login(company.mgr_west).get(f"/pricing/changes/{change.pk}/").content.decode()
+    assert "876.54" not in body and "¥130.00" in body

@@ -99,7 +99,13 @@ def test_an_accepted_quote_becomes_a_draft_without_retyping(company, given):
     )
     # the quote's effective price of the hydrant (950) stands, not today's base price (850)
     assert rows == [
-        (cat.extinguisher.pk, Decimal("100"), Decimal("120.00"), Decimal("110.00"), Decimal("11000.00")),
+        (
+            cat.extinguisher.pk,
+            Decimal("100"),
+            Decimal("120.00"),
+            Decimal("110.00"),
+            Decimal("11000.00"),
+        ),
         (cat.hydrant.pk, Decimal("4"), Decimal("950.00"), Decimal("700.00"), Decimal("2800.00")),
     ]
     assert contract.total == Decimal("13800.00")

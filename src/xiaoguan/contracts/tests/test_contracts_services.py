@@ -152,7 +152,7 @@ def test_a_schedule_that_does_not_add_up_is_refused_naming_the_gap(company, give
 
 
 def test_submit_is_refused_while_terms_are_missing(company, given):
-    cat, customer = given
+    _cat, customer = given
     contract = draft(
         company.rep_e1,
         customer,

@@ -47,7 +47,11 @@ def catalog() -> Catalog:
         inspection_cycle_months=12,
     )
     det = product(
-        "JTY-GD", "点型光电感烟火灾探测器", "JTY-GD-G3", warranty_months=36, inspection_cycle_months=6
+        "JTY-GD",
+        "点型光电感烟火灾探测器",
+        "JTY-GD-G3",
+        warranty_months=36,
+        inspection_cycle_months=6,
     )
     base_price(ext, "120.00", PRICE_DAY)
     base_price(hyd, "850.00", PRICE_DAY)
@@ -118,4 +122,6 @@ def draft(actor: Any, customer: Any, lines: list[ContractLineData], **overrides:
 
 
 def scan(name: str = "signed.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 signed contract scan", content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4 signed contract scan", content_type="application/pdf"
+    )

@@ -4,6 +4,7 @@ schedule that does not add up is refused with the gap in its message."""
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -137,7 +138,7 @@ def percent_split(draw):
         )
     )
     bounds = [0, *cuts, 10000]
-    parts = [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [b - a for a, b in itertools.pairwise(bounds)]
     if min(parts) < 100:
         parts = [10000 // n] * (n - 1) + [10000 - (10000 // n) * (n - 1)]
     return [D(p) / 100 for p in parts]

@@ -30,7 +30,10 @@ from xiaoguan.core.errors import StaleEdit
 from xiaoguan.customers.tests.factories import make_customer
 
 CLAUSES = [
-    ClauseData("合同标的", "甲方{{customer.name}}向乙方{{company.name}}购买消防器材，合同编号{{contract.number}}。"),
+    ClauseData(
+        "合同标的",
+        "甲方{{customer.name}}向乙方{{company.name}}购买消防器材，合同编号{{contract.number}}。",
+    ),
     ClauseData(
         "合同金额",
         "合同总金额为{{contract.total}}（大写：{{contract.total_words}}）。",
@@ -56,13 +59,16 @@ def test_render_replaces_only_allowed_placeholders_and_never_runs_template_code(
 
 
 def test_unknown_placeholders_are_refused_with_the_allowed_list(company):
-    bad = [*CLAUSES, ClauseData("违约", "违约金为{{contract.penalty}}，{{ settings.SECRET_KEY }}。")]
+    bad = [
+        *CLAUSES,
+        ClauseData("违约", "违约金为{{contract.penalty}}，{{ settings.SECRET_KEY }}。"),
+    ]
     with pytest.raises(TemplateInvalid) as exc:
-        template_create(
-            actor=company.legal1, data=TemplateData(code="X", name="x"), clauses=bad
-        )
+        template_create(actor=company.legal1, data=TemplateData(code="X", name="x"), clauses=bad)
     message = str(exc.value.message)
-    assert message.startswith("Unknown placeholders: {{contract.penalty}}、{{settings.SECRET_KEY}}.")
+    assert message.startswith(
+        "Unknown placeholders: {{contract.penalty}}、{{settings.SECRET_KEY}}."
+    )
     assert "{{customer.name}}" in message
     assert ContractTemplate.objects.count() == 0
     assert TemplateClause.objects.count() == 0

@@ -346,7 +346,14 @@ def _inquiry_figures(inquiry: Inquiry) -> dict[str, Any]:
     return dict(figures or {})
 
 
-def _store_lines(quote: Quote, priced: Sequence[PricedQuoteLine]) -> None:
+def _set_totals(quote: Quote, priced: Sequence[PricedQuoteLine]) -> None:
+    totals = document_totals(p.figures for p in priced)
+    quote.list_total = totals.list_total
+    quote.discount_total = totals.discount_total
+    quote.total = totals.total
+
+
+def _replace_lines(quote: Quote, priced: Sequence[PricedQuoteLine]) -> None:
     quote.lines.all().delete()
     QuoteLine.objects.bulk_create(
         [
@@ -365,10 +372,6 @@ def _store_lines(quote: Quote, priced: Sequence[PricedQuoteLine]) -> None:
             for p in priced
         ]
     )
-    totals = document_totals(p.figures for p in priced)
-    quote.list_total = totals.list_total
-    quote.discount_total = totals.discount_total
-    quote.total = totals.total
 
 
 @transaction.atomic
@@ -428,10 +431,10 @@ def quote_create(*, actor: User, data: QuoteData, lines: Sequence[QuoteLineData]
             quote.cost_estimate = Decimal(str(figures["cost_estimate"])).quantize(CENT)
         if figures.get("lead_time_days") is not None and quote.delivery_lead_days is None:
             quote.delivery_lead_days = int(figures["lead_time_days"])
+    _set_totals(quote, priced)
     track(quote, actor=actor)
     quote.save()
-    _store_lines(quote, priced)
-    quote.save(update_fields=["list_total", "discount_total", "total", "updated_at"])
+    _replace_lines(quote, priced)
     return quote
 
 
@@ -480,7 +483,8 @@ def quote_update(
     if actor.has_right("pricing.confidential"):
         locked.cost_estimate = data.cost_estimate
     locked.notes = data.notes
-    _store_lines(locked, priced)
+    _set_totals(locked, priced)
+    _replace_lines(locked, priced)
     locked.version = expected_version + 1
     track(locked, actor=actor)
     locked.save()

@@ -1,6 +1,6 @@
 """Canaries of the amendments part: a signed contract of the West canary employee with an
-amendment on the way, a termination-free timeline and a problem routed to logistics, all
-carrying the marker (title, reason, problem). Its problem id reaches the problem pages; the
+amendment on the way and a problem routed to logistics, carrying the marker (title, reason,
+problem; its product is neutral master data). Its problem id reaches the problem pages; the
 contract pages get the contracts provider's contract id (a problem of another contract
 through that id is not found either)."""
 
@@ -24,7 +24,19 @@ def provide(*, company: Any, emp: Any, values: dict[str, Any]) -> dict[str, Any]
     customer = Customer.objects.filter(pk=values.get("customer_id")).first()
     contract = signed_contract(
         emp,
-        lines_of((product("AMD-P1", f"{MARKER}-灭火器"), "10", "85.00")),
+        lines_of(
+            (
+                product(
+                    "AMD-P1",
+                    "推车式干粉灭火器",
+                    unit_name="AMD-件",
+                    unit_code="AMD-U",
+                    category=("AMD-C", "AMD-消防器材"),
+                ),
+                "10",
+                "85.00",
+            )
+        ),
         cust=customer,
         title=f"{MARKER}-SIGNED-CONTRACT",
     )

@@ -26,10 +26,19 @@ def unit(name: str = "具", code: str = "JU") -> Unit:
     return Unit.objects.get_or_create(code=code, defaults={"name": name})[0]
 
 
-def product(code: str, name: str, unit_name: str = "具", unit_code: str = "JU") -> Product:
-    category = ProductCategory.objects.get_or_create(code="EXT", defaults={"name": "灭火器"})[0]
+def product(
+    code: str,
+    name: str,
+    unit_name: str = "具",
+    unit_code: str = "JU",
+    category: tuple[str, str] = ("EXT", "灭火器"),
+) -> Product:
+    category_code, category_name = category
+    group = ProductCategory.objects.get_or_create(
+        code=category_code, defaults={"name": category_name}
+    )[0]
     return Product.objects.get_or_create(
-        code=code, defaults={"name": name, "category": category, "unit": unit(unit_name, unit_code)}
+        code=code, defaults={"name": name, "category": group, "unit": unit(unit_name, unit_code)}
     )[0]
 
 

@@ -311,6 +311,42 @@ def _one(ctx: _Ctx, state: str, customer: Any) -> Any:
     return contract
 
 
+def contract_complete(ctx: _Ctx, contract: Any) -> Any:
+    """Fill in the delivery and the payment schedule of a draft made from a quote."""
+    from dataclasses import replace
+
+    from xiaoguan.contracts.services.contracts import ContractLineData, contract_update
+
+    data = replace(
+        _same_data(contract),
+        delivery_date=contract.delivery_date or ctx.today + timedelta(days=30),
+        delivery_place=contract.delivery_place or f"{contract.customer.name}指定地点",
+        warranty_months=contract.warranty_months or 12,
+        inspection_cycle_months=contract.inspection_cycle_months
+        if contract.inspection_cycle_months is not None
+        else 0,
+        end_on=contract.end_on or ctx.today + timedelta(days=365),
+    )
+    lines = [
+        ContractLineData(
+            product_id=line.product_id,
+            unit_id=line.unit_id,
+            quantity=str(line.quantity),
+            unit_price=str(line.unit_price),
+            spec=line.spec,
+        )
+        for line in contract.lines.order_by("position")
+    ]
+    return contract_update(
+        actor=contract.owner,
+        contract=contract,
+        expected_version=contract.version,
+        data=data,
+        lines=lines,
+        terms=_terms(),
+    )
+
+
 def _from_quotes(ctx: _Ctx) -> None:
     """Contracts drafted from the accepted quotes of the quotes demo (when it left any): half
     signed, the rest drafts."""
@@ -329,10 +365,12 @@ def _from_quotes(ctx: _Ctx) -> None:
             continue
 
         def sign(c: Any = contract) -> Any:
+            # The rep completes what a quote does not say (place, schedule, dates), then the
+            # contract goes the usual way.
+            c = contract_complete(ctx, c)
             contract_submit(actor=c.owner, contract=c)
             _decide(c)
-            day = min(ctx.today, c.delivery_date or ctx.today)
-            return _sign(ctx, type(c).objects.get(pk=c.pk), signed_on=day)
+            return _sign(ctx, type(c).objects.get(pk=c.pk), signed_on=ctx.today)
 
         _attempt(ctx, "from_quote_signed", sign)
 

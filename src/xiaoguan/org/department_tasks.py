@@ -3,8 +3,9 @@ department fills in (technical parameters, cost and lead time, production of a c
 
 The kinds are registered by the apps that create such tasks (``org.registries.task_kinds``);
 this module creates, completes and cancels tasks and reads the inbox. The inbox of a person:
-the tasks of their department and its sub-departments (and of the departments they head),
-plus the tasks they requested; holders of an all-records scope see every task.
+the tasks of their department (and of its sub-departments when their data scope is the
+subtree), of the departments they head and below, plus the tasks they requested; holders of
+an all-records scope see every task.
 """
 
 from __future__ import annotations
@@ -56,18 +57,37 @@ def _kind_or_error(code: str) -> TaskKind:
     return kind
 
 
-def _departments_of(user: User) -> list[Department]:
-    """The user's own department and the departments they head."""
-    found = [user.department] if user.department_id and user.department else []
-    found += list(Department.objects.filter(head=user, is_active=True))
+def _reach(user: User) -> list[tuple[Department, bool]]:
+    """The departments whose tasks reach the user, each with whether its sub-departments'
+    tasks do too: the own department (with the sub-departments for a subtree or all-records
+    scope) and the departments the user heads (always with their sub-departments)."""
+    found: list[tuple[Department, bool]] = []
+    if user.department_id and user.department:
+        wide = user.data_scope in (DataScope.SUBTREE, DataScope.ALL)
+        found.append((user.department, wide))
+    found += [(d, True) for d in Department.objects.filter(head=user, is_active=True)]
     return found
 
 
 def _works_in(user: User, department: Department) -> bool:
-    """Whether ``user`` belongs to ``department`` (or a department above it) or heads it."""
+    """Whether tasks of ``department`` are the user's work (see ``_reach``)."""
     if department.head_id == user.pk:
         return True
-    return any(department.path.startswith(d.path) for d in _departments_of(user))
+    return any(
+        department.pk == d.pk or (below and department.path.startswith(d.path))
+        for d, below in _reach(user)
+    )
+
+
+def _reach_q(user: User) -> Q | None:
+    """The filter on DepartmentTask of the departments that reach the user (None: none)."""
+    condition: Q | None = None
+    for department, below in _reach(user):
+        part = (
+            Q(department__path__startswith=department.path) if below else Q(department=department)
+        )
+        condition = part if condition is None else condition | part
+    return condition
 
 
 def _sees_all(user: User) -> bool:
@@ -374,9 +394,8 @@ def _inbox_q(user: User) -> Q | None:
     if _sees_all(user):
         return None
     condition = Q(requested_by=user.pk)
-    for department in _departments_of(user):
-        condition |= Q(department__path__startswith=department.path)
-    return condition
+    reach = _reach_q(user)
+    return condition if reach is None else condition | reach
 
 
 def department_task_inbox(*, user: User, status: str | None = None) -> QuerySet[DepartmentTask]:
@@ -407,14 +426,10 @@ def department_task_open_count(*, user: User) -> int:
     """Open tasks of the user's departments (what waits for them; not what they requested)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return 0
-    qs = DepartmentTask.objects.filter(status=TaskStatus.OPEN)
-    departments = _departments_of(user)
-    if not departments:
+    reach = _reach_q(user)
+    if reach is None:
         return 0
-    condition = Q()
-    for department in departments:
-        condition |= Q(department__path__startswith=department.path)
-    return qs.filter(condition).count()
+    return DepartmentTask.objects.filter(reach, status=TaskStatus.OPEN).count()
 
 
 def tasks_for_subject(*, subject_type: str, subject_id: int) -> QuerySet[DepartmentTask]:

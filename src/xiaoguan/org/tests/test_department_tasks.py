@@ -190,19 +190,21 @@ def test_inbox_is_the_department_subtree_and_own_requests(company, prod):
     def inbox(user, status=None):
         return set(tasks.department_task_inbox(user=user, status=status))
 
-    assert inbox(prod["head"]) == {mine, team}
-    assert inbox(prod["worker"]) == {mine, team}
+    assert inbox(prod["head"]) == {mine, team}  # the head: the department and below
+    assert inbox(prod["worker"]) == {mine}  # a department scope: the own department only
     assert inbox(prod["welder"]) == {team}
     assert inbox(company.rep_e1) == {mine}
     assert inbox(company.mgr_east) == {team}
     assert inbox(company.legal1) == {mine, team, legal}  # legal's scope is all records
     assert inbox(company.gm) == {mine, team, legal}
     assert inbox(company.rep_w1) == set()
+    assert inbox(company.assistant) == set()  # the sales centre does not see other depts'
     tasks.department_task_complete(
         actor=prod["welder"], task_id=team.pk, response="", data={"cost": "1", "days": "1"}
     )
-    assert inbox(prod["worker"], TaskStatus.OPEN) == {mine}
-    assert inbox(prod["worker"], TaskStatus.DONE) == {team}
+    assert inbox(prod["head"], TaskStatus.OPEN) == {mine}
+    assert inbox(prod["head"], TaskStatus.DONE) == {team}
+    assert tasks.department_task_open_count(user=prod["head"]) == 1
     assert tasks.department_task_open_count(user=prod["worker"]) == 1
     assert tasks.department_task_open_count(user=company.rep_e1) == 0
     with pytest.raises(NotFound):

@@ -247,7 +247,8 @@ def amendment_take_effect(*, old: Contract, new: Contract, actor: User) -> None:
     over what was shipped, invoiced and collected; ``contract_amended`` handlers run here."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("amendment_take_effect runs inside the signing transaction")
-    # Lock order: the older version first (lower pk), as every contracts service does.
+    # ``contract_sign`` holds the new version's lock already; the old one is taken next. A
+    # termination takes them in the same order (amendment, then the version in force).
     locked = {
         c.pk: c
         for c in Contract.objects.select_for_update().filter(pk__in=[old.pk, new.pk]).order_by("pk")

@@ -96,6 +96,11 @@ def contract_terminate(
     """End the signed contract in force early: record the reason and the settlement, cancel
     its open department tasks and any amendment on the way, and tell ``contract_terminated``
     handlers, all or nothing."""
+    # Lock order as in signing (the amendment, then the version it amends), so a termination
+    # racing the signing of an amendment waits for it instead of deadlocking.
+    waiting = amendments.open_amendment(contract=contract)
+    if waiting is not None:
+        Contract.objects.select_for_update().filter(pk=waiting.pk).first()
     current = Contract.objects.select_for_update().get(pk=contract.pk)
     if current.status != ContractStatus.SIGNED or not current.is_current:
         raise TerminationNotAllowed()

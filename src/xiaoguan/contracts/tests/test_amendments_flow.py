@@ -200,3 +200,40 @@ def test_two_people_starting_an_amendment_at_once_get_one(company):
     assert sorted(type(r).__name__ for r in results) == ["AmendmentOpen", "Contract"]
     assert any(isinstance(r, AmendmentOpen) for r in results)
     assert Contract.objects.filter(root=v1).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_signing_an_amendment_and_terminating_at_once_do_not_deadlock(company, given):
+    """PostgreSQL: both take the amendment's lock first, so one waits for the other."""
+    from conftest import race
+    from xiaoguan.contracts.services.termination import contract_terminate
+
+    v1 = _signed_v1(company, given)
+    v2 = contract_amend_start(actor=company.rep_e1, contract=v1, reason="追加数量")
+    v2 = _edit(company, given, v2, [("extinguisher", "120"), ("hydrant", "10")])
+    contract_submit(actor=company.rep_e1, contract=v2)
+    _approve(v2, [company.mgr_east, company.legal1])
+    results = race(
+        [
+            lambda: _sign(company, v2),
+            lambda: contract_terminate(
+                actor=company.gm,
+                contract=v1,
+                kind="mutual",
+                reason="协商解除",
+                settlement_amount=Decimal(0),
+                terminated_on=timezone.localdate(),
+            ),
+        ]
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    assert type(errors[0]).__name__ in ("TerminationNotAllowed", "InvalidTransition")
+    current = Contract.objects.filter(number=v1.number, is_current=True)
+    assert current.count() == 1
+    statuses = dict(Contract.objects.filter(number=v1.number).values_list("version_no", "status"))
+    assert statuses in (
+        {1: ContractStatus.SUPERSEDED, 2: ContractStatus.SIGNED},
+        {1: ContractStatus.TERMINATED, 2: ContractStatus.CANCELLED},
+    )

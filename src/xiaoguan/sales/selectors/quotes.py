@@ -14,6 +14,8 @@ from django.utils import timezone
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
+from xiaoguan.pricing.lines import line_figures
+from xiaoguan.pricing.selectors.prices import effective_price
 from xiaoguan.sales.enums import QuoteStatus
 from xiaoguan.sales.models import Quote, QuoteLine
 
@@ -131,9 +133,6 @@ def line_preview(
 ) -> LinePreview:
     """The effective price for the customer today and the line's figures (for the editor;
     the service prices again on save). Raises pricing's PriceMissing."""
-    from xiaoguan.pricing.lines import line_figures
-    from xiaoguan.pricing.selectors.prices import effective_price
-
     effective = effective_price(
         product_id=product_id,
         unit_id=unit_id,

@@ -24,9 +24,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoguan.approvals.selectors import pending_request_for
 from xiaoguan.approvals.services import approval_request_cancel, approval_request_create
 from xiaoguan.catalog.models import Product, ProductUnit
 from xiaoguan.core import policy
@@ -38,6 +40,9 @@ from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
 from xiaoguan.pricing.lines import LineFigures, document_totals, line_figures
+from xiaoguan.pricing.selectors.price_requests import PricedLine
+from xiaoguan.pricing.selectors.prices import PriceQuery, effective_prices
+from xiaoguan.pricing.services.price_requests import price_approval_check
 from xiaoguan.sales.enums import (
     OPEN_STAGES,
     InquiryStatus,
@@ -47,6 +52,8 @@ from xiaoguan.sales.enums import (
 )
 from xiaoguan.sales.errors import QuoteEmpty, QuoteExpired, QuoteInvalid
 from xiaoguan.sales.models import Inquiry, Opportunity, Quote, QuoteLine
+from xiaoguan.sales.selectors.inquiries import inquiry_task_figures
+from xiaoguan.sales.services.inquiries import inquiry_close
 from xiaoguan.sales.services.opportunities import opportunity_move
 
 NUMBER_PREFIX = "BJ"
@@ -258,8 +265,6 @@ def quote_price_lines(
     """Validate the lines and price them: the effective price for the customer's class on the
     price date (one batch from ``pricing``), then the line figures. Raises QuoteInvalid or
     pricing's PriceMissing (naming the product)."""
-    from xiaoguan.pricing.selectors.prices import PriceQuery, effective_prices
-
     cleaned = _clean_lines(lines)
     prices = effective_prices(
         queries=[
@@ -337,13 +342,8 @@ def _opportunity_for(
 
 def _inquiry_figures(inquiry: Inquiry) -> dict[str, Any]:
     """Technical notes, cost estimate and lead time the technical and production departments
-    filled in on the inquiry's tasks (helper module of the inquiries part, when present)."""
-    try:
-        from xiaoguan.sales.selectors.inquiries import inquiry_task_figures
-    except ImportError:
-        return {}
-    figures = inquiry_task_figures(inquiry=inquiry)
-    return dict(figures or {})
+    filled in on the inquiry's tasks."""
+    return dict(inquiry_task_figures(inquiry=inquiry) or {})
 
 
 def _set_totals(quote: Quote, priced: Sequence[PricedQuoteLine]) -> None:
@@ -491,10 +491,8 @@ def quote_update(
     return locked
 
 
-def quote_priced_lines(*, quote: Quote) -> list[Any]:
+def quote_priced_lines(*, quote: Quote) -> list[PricedLine]:
     """The quote's lines as pricing's ``PricedLine`` (for the price approval rule)."""
-    from xiaoguan.pricing.selectors.price_requests import PricedLine
-
     return [
         PricedLine(
             product_id=line.product_id,
@@ -523,8 +521,6 @@ def quote_submit(*, actor: User, quote: Quote | int) -> Quote:
     line, still valid, and with every line within the owner's float range or covered by an
     approved price request for exactly these lines (R-PRC-3). The opportunity moves to the
     quotation stage."""
-    from xiaoguan.pricing.services.price_requests import price_approval_check
-
     locked = _lock(quote, actor)
     ensure_transition(locked, to=QuoteStatus.IN_APPROVAL)
     if not locked.lines.exists():
@@ -550,8 +546,6 @@ def quote_submit(*, actor: User, quote: Quote | int) -> Quote:
 @transaction.atomic
 def quote_withdraw(*, actor: User, quote: Quote | int) -> Quote:
     """The requester takes back a quote still waiting for approval; it is a draft again."""
-    from xiaoguan.approvals.selectors import pending_request_for
-
     locked = _lock(quote, actor)
     request = pending_request_for(locked) if locked.status == QuoteStatus.IN_APPROVAL else None
     if request is None:
@@ -625,10 +619,6 @@ def quote_lose(*, actor: User, quote: Quote | int, lost_reason: str, note: str =
 
 
 def _close_inquiry_lost(quote: Quote, *, actor: User, note: str) -> None:
-    try:
-        from xiaoguan.sales.services.inquiries import inquiry_close
-    except ImportError:
-        return
     inquiry = Inquiry.objects.filter(pk=quote.inquiry_id or 0).only("status").first()
     if inquiry is not None and inquiry.status == InquiryStatus.BIDDING:
         inquiry_close(actor=actor, inquiry=inquiry.pk, outcome=InquiryStatus.LOST, note=note)
@@ -671,6 +661,4 @@ quote_on_cancelled = _decided(QuoteStatus.DRAFT, decided=False)
 
 def quote_largest_discount(quote: Quote) -> Decimal | None:
     """The largest line discount in percent (the approval chain's discount condition)."""
-    from django.db.models import Max
-
     return quote.lines.aggregate(m=Max("discount"))["m"]

@@ -283,3 +283,15 @@ def test_pdf_of_a_draft_carries_the_watermark(setup, login):
     assert "草稿" in text
     assert "公司盖章" not in text
     assert login(company.rep_w1).get(reverse("sales:quote_pdf", args=[quote.pk])).status_code == 404
+
+
+def test_detail_query_count_does_not_grow_with_lines(setup, login, django_assert_max_num_queries):
+    company, c, ext = setup
+    hydrant = priced_product("SN65", "室内消火栓", price="850.00", unit="套")
+    quote = make_quote(
+        company.rep_e1, c["e1"], [line(ext, str(i + 1)) for i in range(10)] + [line(hydrant)]
+    )
+    client = login(company.rep_e1)
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("sales:quote_detail", args=[quote.pk]))
+    assert response.content.decode().count('data-testid="quote-line"') == 11

@@ -510,7 +510,7 @@ def quote_cancel(request: HttpRequest, quote_id: int) -> HttpResponse:
 
 
 def _company_name() -> str:
-    root = Department.get_root_nodes().first()
+    root = Department.objects.get_root_nodes().first()
     return root.name if root is not None else ""
 
 

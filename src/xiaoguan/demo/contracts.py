@@ -3,7 +3,7 @@ state — drafts, in approval at the first or a later step, returned for changes
 approved awaiting signing, signed (some expiring soon, some with the delivery overdue),
 amended (version 2 in force, version 1 superseded), terminated with a reason and a
 settlement, cancelled — and, when the quotes demo left accepted quotes, contracts drafted
-from them.
+from them (half of them completed and signed, one after its own price approval request).
 
 Everything goes through the services, as users do it: ``contract_create`` (lines priced by
 the price system) / ``contract_create_from_quote``, ``contract_submit``, the approval engine
@@ -175,11 +175,11 @@ def _same_data(contract: Any) -> Any:
     )
 
 
-def _pending_task(contract: Any) -> Any:
+def _pending_task(contract: Any, doc_type: str = "contract") -> Any:
     from xiaoguan.approvals.models import ApprovalRequest
 
     request = (
-        ApprovalRequest.objects.filter(object_id=contract.pk, doc_type="contract", status="pending")
+        ApprovalRequest.objects.filter(object_id=contract.pk, doc_type=doc_type, status="pending")
         .order_by("-pk")
         .first()
     )
@@ -188,12 +188,18 @@ def _pending_task(contract: Any) -> Any:
     return request.tasks.filter(status="pending", step_position=request.current_step).first()
 
 
-def _decide(contract: Any, decision: str = "approve", comment: str = "", steps: int = 99) -> None:
+def _decide(
+    contract: Any,
+    decision: str = "approve",
+    comment: str = "",
+    steps: int = 99,
+    doc_type: str = "contract",
+) -> None:
     """Whoever the chain names decides, step by step (``steps`` at most)."""
     from xiaoguan.approvals.services import approval_decide
 
     for _ in range(steps):
-        task = _pending_task(contract)
+        task = _pending_task(contract, doc_type)
         if task is None:
             return
         approval_decide(task_id=task.pk, actor=task.approver, decision=decision, comment=comment)
@@ -347,6 +353,27 @@ def contract_complete(ctx: _Ctx, contract: Any) -> Any:
     )
 
 
+def _price_approval(contract: Any) -> None:
+    """A price below the owner's float range needs its own approved price request (the
+    quote's approval does not carry over to the contract): the rep files it, the chain
+    approves it."""
+    from xiaoguan.contracts.services.contracts import contract_priced_lines
+    from xiaoguan.pricing.services.price_requests import (
+        lines_below_range,
+        price_request_create_for_subject,
+    )
+
+    if not lines_below_range(owner=contract.owner, lines=contract_priced_lines(contract=contract)):
+        return
+    request = price_request_create_for_subject(
+        actor=contract.owner,
+        subject_kind="contract",
+        subject_id=contract.pk,
+        reason="老客户批量采购，按报价价格签约",
+    )
+    _decide(request, doc_type="price_request")
+
+
 def _from_quotes(ctx: _Ctx) -> None:
     """Contracts drafted from the accepted quotes of the quotes demo (when it left any): half
     signed, the rest drafts."""
@@ -368,6 +395,7 @@ def _from_quotes(ctx: _Ctx) -> None:
             # The rep completes what a quote does not say (place, schedule, dates), then the
             # contract goes the usual way.
             c = contract_complete(ctx, c)
+            _price_approval(c)
             contract_submit(actor=c.owner, contract=c)
             _decide(c)
             return _sign(ctx, type(c).objects.get(pk=c.pk), signed_on=ctx.today)

@@ -98,9 +98,9 @@ def quote_lines(*, quote: Quote) -> QuerySet[QuoteLine]:
     return quote.lines.select_related("product", "unit").order_by("position")
 
 
-def customer_quotes(*, customer: Customer, user: User) -> QuerySet[Quote]:
-    """A customer's quotes the user may see, newest first (at most 50)."""
-    return _base(user).filter(customer=customer).order_by("-created_at", "-pk")[:50]
+def customer_quotes(*, customer: Customer, user: User, limit: int = 10) -> QuerySet[Quote]:
+    """A customer's latest quotes the user may see, newest first."""
+    return _base(user).filter(customer=customer).order_by("-created_at", "-pk")[:limit]
 
 
 def quote_is_expired(quote: Quote) -> bool:

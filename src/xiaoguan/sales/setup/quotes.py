@@ -41,10 +41,20 @@ def quote_price_subject(subject_id: int, user: Any) -> Any:
     )
 
 
+def _customer_section(customer: Any, user: Any) -> dict:
+    from xiaoguan.sales.selectors.quotes import customer_quotes
+
+    return {
+        "quotes": customer_quotes(customer=customer, user=user),
+        "can_add_quote": user.has_right("sales.quotes_edit") and customer.is_active,
+    }
+
+
 def register() -> None:
     from xiaoguan.approvals.enums import ApproverRule
     from xiaoguan.approvals.registries import DefaultStep, DocumentType, register_document_type
     from xiaoguan.core import navigation, policy
+    from xiaoguan.customers.registries import DetailSection, register_detail_section
     from xiaoguan.org import rights
     from xiaoguan.pricing.registries import register_price_subject
     from xiaoguan.sales.models import Quote
@@ -112,3 +122,13 @@ def register() -> None:
         )
     )
     register_price_subject("quote", quote_price_subject)
+    register_detail_section(
+        DetailSection(
+            key="quotes",
+            order=57,
+            template="sales/quote_customer_section.html",
+            context=_customer_section,
+            right="sales.quotes_view",
+            column="main",
+        )
+    )

@@ -295,3 +295,13 @@ def test_detail_query_count_does_not_grow_with_lines(setup, login, django_assert
     with django_assert_max_num_queries(40):
         response = client.get(reverse("sales:quote_detail", args=[quote.pk]))
     assert response.content.decode().count('data-testid="quote-line"') == 11
+
+
+def test_customer_page_lists_its_quotes(setup, login):
+    company, c, ext = setup
+    make_quote(company.rep_e1, c["e1"], [line(ext)], title="大厦灭火器")
+    body = login(company.rep_e1).get(reverse("customers:detail", args=[c["e1"].pk])).content
+    body = body.decode()
+    assert 'data-testid="customer-quotes"' in body
+    assert "大厦灭火器" in body
+    assert 'data-testid="customer-quote-add"' in body

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from xiaoguan.contracts.models import Contract, ContractEvent, ContractProblem
@@ -64,7 +65,7 @@ def amend_start(request, contract_id: int, payload: AmendIn):
     user = require_rights(request, "contracts.view", "contracts.edit")
     contract = contract_selectors.contract_get(user=user, contract_id=contract_id)
     draft = amendments.contract_amend_start(actor=user, contract=contract, reason=payload.reason)
-    return 201, _version(draft)
+    return Status(201, _version(draft))
 
 
 @router.get(
@@ -360,8 +361,11 @@ def problem_log(request, contract_id: int, payload: ProblemIn):
         description=payload.description,
         department_id=payload.department_id,
     )
-    return 201, _problem(
-        execution.contract_problem_get(user=user, contract=contract, problem_id=problem.pk)
+    return Status(
+        201,
+        _problem(
+            execution.contract_problem_get(user=user, contract=contract, problem_id=problem.pk)
+        ),
     )
 
 

@@ -44,7 +44,7 @@ def register() -> None:
             icon="clipboard-check",
             right="pricing.requests_view",
             order=406,
-            section=_("Prices"),
+            section=_("Products and prices"),
         )
     )
     register_document_type(

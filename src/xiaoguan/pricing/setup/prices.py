@@ -56,7 +56,7 @@ def register() -> None:
     from xiaoguan.pricing.services import prices as services
 
     register_rights()
-    section = _("Prices")
+    section = _("Products and prices")
     for key, label, url_name, icon, right, order in [
         ("price_list", _("Price list"), "pricing:price_list", "tags", "pricing.view", 400),
         (

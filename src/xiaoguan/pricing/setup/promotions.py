@@ -23,7 +23,7 @@ def register() -> None:
             icon="megaphone",
             right="pricing.view",
             order=403,
-            section=_("Prices"),
+            section=_("Products and prices"),
         )
     )
     register_document_type(

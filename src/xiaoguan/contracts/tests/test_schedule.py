@@ -150,8 +150,14 @@ def percent_split(draw):
     split=percent_split(),
 )
 def test_property_percent_schedules_add_up_to_the_total_to_the_cent(total, split):
+    """Percent schedules add up to the total to the cent; only a total so small that the
+    rounding leaves an instalment at ¥0.00 (below ¥100, where 1 % is under ¥1) is refused."""
     terms = [PaymentTermData(f"第{i}期", "delivery", percent=p) for i, p in enumerate(split, 1)]
-    amounts = schedule_amounts(total=total, terms=terms)
+    try:
+        amounts = schedule_amounts(total=total, terms=terms)
+    except ScheduleInvalid:
+        assert total < D("100.00")
+        return
     assert sum(amounts) == total
     assert all(a >= D("0.01") for a in amounts)
     assert all(a == a.quantize(D("0.01")) for a in amounts)
@@ -180,3 +186,14 @@ def test_property_mixed_schedules_add_up_or_are_refused(total, fixed, split):
         return
     assert sum(amounts) == total
     assert all(a >= D("0.01") for a in amounts)
+
+
+def test_refuses_a_schedule_whose_rounding_leaves_an_instalment_at_zero():
+    # given ¥1.00 split 32.5 / 32.5 / 33.5 / 1.5 %: the first three round up to ¥1.00
+    terms = [
+        PaymentTermData(f"第{i}期", "delivery", percent=D(p))
+        for i, p in enumerate(["32.5", "32.5", "33.5", "1.5"], 1)
+    ]
+    # when / then: the last instalment would be ¥0.00, which is refused, not stored
+    with pytest.raises(ScheduleInvalid):
+        schedule_amounts(total=D("1.00"), terms=terms)

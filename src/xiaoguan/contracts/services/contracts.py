@@ -980,7 +980,11 @@ def _department_tasks(contract: Contract, actor: User) -> None:
             subject_id=contract.pk,
             subject_label=label,
             subject_url=url,
-            due_on=contract.delivery_date,
+            # A contract recorded as signed after its delivery date (paper signed earlier)
+            # is already late: the task is due today, not refused.
+            due_on=max(contract.delivery_date, timezone.localdate())
+            if contract.delivery_date
+            else None,
         )
         contract_event_add(
             contract=contract,

@@ -339,6 +339,20 @@ def test_signing_runs_the_handlers_inside_the_transaction_and_creates_tasks(comp
     assert _kinds(contract)[-3:] == [EventKind.SIGNED, EventKind.TASK, EventKind.TASK]
 
 
+def test_signing_recorded_after_the_delivery_date_gives_tasks_due_today(company, given):
+    # given a contract signed on paper ten days ago, to be delivered five days ago
+    contract = _approved(company, given)
+    today = timezone.localdate()
+    Contract.objects.filter(pk=contract.pk).update(delivery_date=today - timedelta(days=5))
+    contract.refresh_from_db()
+    # when the signing is recorded today
+    signed = _sign(company, contract, signed_on=today - timedelta(days=10))
+    # then it is in force and production and logistics are asked for it today
+    assert signed.status == ContractStatus.SIGNED
+    tasks = DepartmentTask.objects.filter(subject_type="contracts.contract", subject_id=contract.pk)
+    assert sorted(tasks.values_list("due_on", flat=True)) == [today, today]
+
+
 def test_a_raising_handler_rolls_the_signing_back_completely(company, given):
     contract = _approved(company, given)
     events_before = ContractEvent.objects.count()

@@ -76,6 +76,8 @@ ROLE_LABELS = {
     "after_sales": ("售后服务", "After-sales service"),
     "marketing": ("市场部", "Marketing"),
     "hr": ("人力资源", "HR and training"),
+    "production": ("生产部", "Production"),
+    "technical": ("技术部", "Technical"),
 }
 
 

@@ -95,6 +95,8 @@ DEMO_LOGINS: list[tuple[str, str]] = [
     ("service", "after_sales"),
     ("marketing", "marketing"),
     ("hr", "hr"),
+    ("xieguoqiang", "production"),
+    ("songzhiyuan", "technical"),
 ]
 
 

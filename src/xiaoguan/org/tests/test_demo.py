@@ -41,7 +41,7 @@ def test_one_demo_login_per_role_works(client, username, role):
 
 @pytest.mark.django_db
 def test_a_demo_manager_sees_their_region_only():
-    demo.load_demo_company()
+    build_demo_org()
     manager = User.objects.get(username="manager")
     visible = set(
         scope.visible(User.objects.all(), manager).values_list("department__code", flat=True)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from xiaoguan.customers import divisions
+
 if TYPE_CHECKING:
     from xiaoguan.contracts.models import Contract
 
@@ -114,9 +116,10 @@ def contract_values(
 
     with translation.override("zh-hans"):
         customer = contract.customer
-        address = "".join(
-            [customer.province, customer.city, customer.district, customer.street]
-        ).strip()
+        # The customer keeps division codes; the contract says the names.
+        address = divisions.full_address(
+            customer.province, customer.city, customer.district, customer.street
+        )
         total_words = ""
         if contract.total and contract.total > 0:
             from xiaoguan.core.money_words import amount_in_chinese_words

@@ -178,3 +178,21 @@ def test_template_list_query_count(company, login, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         response = client.get(reverse("contracts:template_list"))
     assert response.content.decode().count('data-testid="template-row"') == 10
+
+
+def test_the_customer_address_placeholder_says_the_division_names(company):
+    # given a customer whose address is kept as division codes (浙江省 杭州市 西湖区)
+    from xiaoguan.contracts.services.text import contract_values
+
+    cat = catalog()
+    customer = make_customer(
+        company.rep_e1,
+        "杭州某消防工程有限公司",
+        province="330000",
+        city="330100",
+        district="330106",
+        street="文三路90号",
+    )
+    contract = draft(company.rep_e1, customer, [line(cat.extinguisher, "10")])
+    # when / then: the contract text names them, not their codes
+    assert contract_values(contract)["customer.address"] == "浙江省杭州市西湖区文三路90号"

@@ -3,11 +3,14 @@ and new value with its translated label; foreign keys and choices shown by name.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 HIDDEN_FIELDS = frozenset(
@@ -75,6 +78,10 @@ def history_rows(obj: models.Model, *, limit: int = 30) -> list[dict[str, Any]]:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "DATE_FORMAT")
         return str(value)
 
     rows = []

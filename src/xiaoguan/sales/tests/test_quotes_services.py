@@ -562,3 +562,23 @@ def test_price_subject_loader_gives_the_quote_lines_to_pricing(setup):
     ]
     assert price_subject_load(kind="quote", subject_id=quote.pk, user=company.rep_w1) is None
     assert Opportunity.objects.count() == 0
+
+
+def test_the_history_shows_times_as_dates_not_database_values(setup):
+    # given a submitted quote
+    from django.utils import translation
+
+    from xiaoguan.core.history import history_rows
+
+    company, customer, ext, _h = setup
+    quote = make_quote(company.rep_e1, customer, [line(ext, "10")])
+    services.quote_submit(actor=company.rep_e1, quote=quote)
+    quote.refresh_from_db()
+    # when
+    with translation.override("en"):
+        rows = history_rows(quote)
+        changes = [c for row in rows for c in row["changes"]]
+        shown = [c["new"] for c in changes if str(c["field"]) == "submitted"]
+    # then the submission time reads like the rest of the page (no ISO timestamp)
+    assert shown and "+00:00" not in shown[0]
+    assert str(timezone.localtime(quote.submitted_at).year) in shown[0]

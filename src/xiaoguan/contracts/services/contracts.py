@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from xiaoguan.approvals.selectors import pending_request_for
 from xiaoguan.approvals.services import approval_request_cancel, approval_request_create
-from xiaoguan.catalog.models import Product, ProductUnit
+from xiaoguan.catalog.models import Product
 from xiaoguan.contracts import registries
 from xiaoguan.contracts.enums import ContractSource, ContractStatus, EventKind
 from xiaoguan.contracts.errors import (
@@ -57,6 +57,7 @@ from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import can_see, visible
+from xiaoguan.pricing.line_input import CleanLine, lines_clean
 from xiaoguan.pricing.lines import LineFigures, document_totals, line_figures
 from xiaoguan.sales.enums import OPEN_STAGES, QuoteStatus
 from xiaoguan.sales.models import Opportunity, Quote
@@ -142,18 +143,6 @@ class _PricedLine:
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _decimal(raw: Any, *, places: Decimal) -> Decimal | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise ValueError from None
-    if not value.is_finite() or value != value.quantize(places):
-        raise ValueError
-    return value
 
 
 def _text(value: str | None, *, limit: int, name: str, errors: dict[str, str]) -> str:
@@ -265,76 +254,16 @@ def _clean_header(
 # --- lines ------------------------------------------------------------------------------
 
 
-def _clean_lines(lines: Sequence[ContractLineData]) -> list[dict[str, Any]]:
+def _clean_lines(lines: Sequence[ContractLineData]) -> list[CleanLine]:
     """Each line on its own: active product, a unit it is sold in, quantity and price positive,
     discount below 100 %; every problem at once as ``lines.N.field``."""
-    errors: dict[str, str] = {}
-    if len(lines) > MAX_LINES:
-        message = _("At most %(n)s lines per contract.") % {"n": MAX_LINES}
-        raise ContractInvalid(message, fields={"lines": message})
-    product_ids = {int(line.product_id) for line in lines if str(line.product_id).isdigit()}
-    products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids, is_active=True)}
-    other_units = set(
-        ProductUnit.objects.filter(product_id__in=product_ids).values_list("product_id", "unit_id")
+    return lines_clean(
+        lines,
+        max_lines=MAX_LINES,
+        too_many=_("At most %(n)s lines per contract.") % {"n": MAX_LINES},
+        invalid=_("Some lines of the contract are not valid."),
+        error=ContractInvalid,
     )
-    cleaned: list[dict[str, Any]] = []
-    for index, line in enumerate(lines, start=1):
-        key = f"lines.{index}"
-        product = products.get(int(line.product_id)) if str(line.product_id).isdigit() else None
-        if product is None:
-            errors[f"{key}.product"] = _("Line %(n)s: choose an active product.") % {"n": index}
-            continue
-        try:
-            unit_id = int(line.unit_id)
-        except (TypeError, ValueError):
-            unit_id = -1
-        if unit_id != product.unit_id and (product.pk, unit_id) not in other_units:
-            errors[f"{key}.unit"] = _("Line %(n)s: the product is not sold in this unit.") % {
-                "n": index
-            }
-        try:
-            quantity = _decimal(line.quantity, places=QTY_STEP)
-        except ValueError:
-            quantity = None
-        if quantity is None or quantity <= 0 or quantity > MAX_QUANTITY:
-            errors[f"{key}.quantity"] = _("Line %(n)s: the quantity must be positive.") % {
-                "n": index
-            }
-        try:
-            unit_price = _decimal(line.unit_price, places=CENT)
-        except ValueError:
-            unit_price = Decimal(-1)
-        try:
-            discount = _decimal(line.discount, places=CENT)
-        except ValueError:
-            discount = Decimal(-1)
-        if unit_price is not None:
-            if unit_price <= 0 or unit_price > MAX_MONEY:
-                errors[f"{key}.unit_price"] = _("Line %(n)s: the unit price must be positive.") % {
-                    "n": index
-                }
-            discount = None
-        elif discount is not None and not (0 <= discount < HUNDRED):
-            errors[f"{key}.discount"] = _(
-                "Line %(n)s: the discount is at least 0 %% and below 100 %%."
-            ) % {"n": index}
-        spec = " ".join((line.spec or "").split())
-        if len(spec) > 200:
-            errors[f"{key}.spec"] = _("At most %(n)s characters.") % {"n": 200}
-        cleaned.append(
-            {
-                "position": index,
-                "product": product,
-                "unit_id": unit_id,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "discount": discount,
-                "spec": spec or product.spec,
-            }
-        )
-    if errors:
-        raise ContractInvalid(_("Some lines of the contract are not valid."), fields=errors)
-    return cleaned
 
 
 def _quote_prices(quote_id: int | None) -> dict[tuple[int, int, Decimal | None], Decimal]:
@@ -368,51 +297,51 @@ def contract_price_lines(
     cleaned = _clean_lines(lines)
     from_quote = _quote_prices(quote_id)
     list_prices: dict[int, Decimal] = {}
-    to_price: list[dict[str, Any]] = []
+    to_price: list[CleanLine] = []
     for c in cleaned:
-        known = from_quote.get((c["product"].pk, c["unit_id"], c["quantity"])) or from_quote.get(
-            (c["product"].pk, c["unit_id"], None)
+        known = from_quote.get((c.product.pk, c.unit_id, c.quantity)) or from_quote.get(
+            (c.product.pk, c.unit_id, None)
         )
         if known is not None:
-            list_prices[c["position"]] = known
+            list_prices[c.position] = known
         else:
             to_price.append(c)
     if to_price:
         prices = effective_prices(
             queries=[
-                PriceQuery(product_id=c["product"].pk, unit_id=c["unit_id"], quantity=c["quantity"])
+                PriceQuery(product_id=c.product.pk, unit_id=c.unit_id, quantity=c.quantity)
                 for c in to_price
             ],
             customer_class=customer.customer_class or "",
             on_date=price_date,
         )
         for c, effective in zip(to_price, prices, strict=True):
-            list_prices[c["position"]] = effective.price
+            list_prices[c.position] = effective.price
     priced: list[_PricedLine] = []
     errors: dict[str, str] = {}
     for c in cleaned:
-        list_price = list_prices[c["position"]]
+        list_price = list_prices[c.position]
         figures = line_figures(
-            quantity=c["quantity"],
+            quantity=c.quantity,
             list_price=list_price,
-            unit_price=c["unit_price"],
-            discount=c["discount"],
+            unit_price=c.unit_price,
+            discount=c.discount,
         )
         if figures.unit_price <= 0:
-            errors[f"lines.{c['position']}.discount"] = _(
+            errors[f"lines.{c.position}.discount"] = _(
                 "Line %(n)s: the unit price must be positive."
-            ) % {"n": c["position"]}
+            ) % {"n": c.position}
         if figures.amount > MAX_MONEY:
-            errors[f"lines.{c['position']}.quantity"] = _(
-                "Line %(n)s: the amount is too large."
-            ) % {"n": c["position"]}
+            errors[f"lines.{c.position}.quantity"] = _("Line %(n)s: the amount is too large.") % {
+                "n": c.position
+            }
         priced.append(
             _PricedLine(
-                position=c["position"],
-                product=c["product"],
-                unit_id=c["unit_id"],
-                spec=c["spec"],
-                quantity=c["quantity"],
+                position=c.position,
+                product=c.product,
+                unit_id=c.unit_id,
+                spec=c.spec,
+                quantity=c.quantity,
                 list_price=list_price,
                 figures=figures,
             )

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from xiaoguan.approvals.selectors import pending_request_for
 from xiaoguan.approvals.services import approval_request_cancel, approval_request_create
-from xiaoguan.catalog.models import Product, ProductUnit
+from xiaoguan.catalog.models import Product
 from xiaoguan.core import policy
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import Conflict, DocumentImmutable, NotFound, StaleEdit
@@ -39,6 +39,7 @@ from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
+from xiaoguan.pricing.line_input import CleanLine, decimal_input, lines_clean
 from xiaoguan.pricing.lines import LineFigures, document_totals, line_figures
 from xiaoguan.pricing.selectors.price_requests import PricedLine
 from xiaoguan.pricing.selectors.prices import PriceQuery, effective_prices
@@ -127,18 +128,6 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _decimal(raw: Any, *, places: Decimal) -> Decimal | None:
-    if raw is None or raw == "":
-        return None
-    try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValueError from None
-    if not value.is_finite():
-        raise ValueError
-    return value.quantize(places)
-
-
 def _text(value: str | None, *, limit: int, name: str, errors: dict[str, str]) -> str:
     value = (value or "").strip()
     if len(value) > limit:
@@ -174,7 +163,7 @@ def _clean(data: QuoteData, *, price_date: date) -> QuoteData:
     data.notes = _text(data.notes, limit=5000, name="notes", errors=errors)
     if data.cost_estimate is not None and data.cost_estimate != "":
         try:
-            cost = _decimal(data.cost_estimate, places=CENT)
+            cost = decimal_input(data.cost_estimate, places=CENT)
         except ValueError:
             errors["cost_estimate"] = _("Enter an amount.")
         else:
@@ -188,75 +177,16 @@ def _clean(data: QuoteData, *, price_date: date) -> QuoteData:
     return data
 
 
-def _clean_lines(lines: Sequence[QuoteLineData]) -> list[dict[str, Any]]:
+def _clean_lines(lines: Sequence[QuoteLineData]) -> list[CleanLine]:
     """Check each line on its own (product active, unit of the product, quantity and price
     positive, discount below 100 %); every problem is reported at once as ``lines.N.field``."""
-    errors: dict[str, str] = {}
-    if len(lines) > MAX_LINES:
-        raise QuoteInvalid(fields={"lines": _("At most %(n)s lines per quote.") % {"n": MAX_LINES}})
-    product_ids = {int(line.product_id) for line in lines if str(line.product_id).isdigit()}
-    products = {p.pk: p for p in Product.objects.filter(pk__in=product_ids, is_active=True)}
-    other_units = set(
-        ProductUnit.objects.filter(product_id__in=product_ids).values_list("product_id", "unit_id")
+    return lines_clean(
+        lines,
+        max_lines=MAX_LINES,
+        too_many=_("At most %(n)s lines per quote.") % {"n": MAX_LINES},
+        invalid=_("Some lines of the quote are not valid."),
+        error=QuoteInvalid,
     )
-    cleaned: list[dict[str, Any]] = []
-    for index, line in enumerate(lines, start=1):
-        key = f"lines.{index}"
-        product = products.get(int(line.product_id)) if str(line.product_id).isdigit() else None
-        if product is None:
-            errors[f"{key}.product"] = _("Line %(n)s: choose an active product.") % {"n": index}
-            continue
-        try:
-            unit_id = int(line.unit_id)
-        except (TypeError, ValueError):
-            unit_id = -1
-        if unit_id != product.unit_id and (product.pk, unit_id) not in other_units:
-            errors[f"{key}.unit"] = _("Line %(n)s: the product is not sold in this unit.") % {
-                "n": index
-            }
-        try:
-            quantity = _decimal(line.quantity, places=QTY_STEP)
-        except ValueError:
-            quantity = None
-        if quantity is None or quantity <= 0 or quantity > MAX_QUANTITY:
-            errors[f"{key}.quantity"] = _("Line %(n)s: the quantity must be positive.") % {
-                "n": index
-            }
-        try:
-            unit_price = _decimal(line.unit_price, places=CENT)
-        except ValueError:
-            unit_price = Decimal(-1)
-        try:
-            discount = _decimal(line.discount, places=CENT)
-        except ValueError:
-            discount = Decimal(-1)
-        if unit_price is not None:
-            if unit_price <= 0 or unit_price > MAX_MONEY:
-                errors[f"{key}.unit_price"] = _("Line %(n)s: the unit price must be positive.") % {
-                    "n": index
-                }
-            discount = None
-        elif discount is not None and not (0 <= discount < HUNDRED):
-            errors[f"{key}.discount"] = _(
-                "Line %(n)s: the discount is at least 0 %% and below 100 %%."
-            ) % {"n": index}
-        spec = " ".join((line.spec or "").split())
-        if len(spec) > 200:
-            errors[f"{key}.spec"] = _("At most %(n)s characters.") % {"n": 200}
-        cleaned.append(
-            {
-                "position": index,
-                "product": product,
-                "unit_id": unit_id,
-                "quantity": quantity,
-                "unit_price": unit_price,
-                "discount": discount,
-                "spec": spec or product.spec,
-            }
-        )
-    if errors:
-        raise QuoteInvalid(_("Some lines of the quote are not valid."), fields=errors)
-    return cleaned
 
 
 def quote_price_lines(
@@ -268,7 +198,7 @@ def quote_price_lines(
     cleaned = _clean_lines(lines)
     prices = effective_prices(
         queries=[
-            PriceQuery(product_id=c["product"].pk, unit_id=c["unit_id"], quantity=c["quantity"])
+            PriceQuery(product_id=c.product.pk, unit_id=c.unit_id, quantity=c.quantity)
             for c in cleaned
         ],
         customer_class=customer.customer_class or "",
@@ -279,30 +209,30 @@ def quote_price_lines(
     for c, effective in zip(cleaned, prices, strict=True):
         list_price = effective.price
         figures = line_figures(
-            quantity=c["quantity"],
+            quantity=c.quantity,
             list_price=list_price,
-            unit_price=c["unit_price"],
-            discount=c["discount"],
+            unit_price=c.unit_price,
+            discount=c.discount,
         )
         if figures.unit_price <= 0:
-            errors[f"lines.{c['position']}.discount"] = _(
+            errors[f"lines.{c.position}.discount"] = _(
                 "Line %(n)s: the unit price must be positive."
-            ) % {"n": c["position"]}
+            ) % {"n": c.position}
         if figures.discount < MIN_DISCOUNT:
-            errors[f"lines.{c['position']}.unit_price"] = _(
+            errors[f"lines.{c.position}.unit_price"] = _(
                 "Line %(n)s: the unit price is far above the effective price; check it."
-            ) % {"n": c["position"]}
+            ) % {"n": c.position}
         if figures.amount > MAX_MONEY:
-            errors[f"lines.{c['position']}.quantity"] = _(
-                "Line %(n)s: the amount is too large."
-            ) % {"n": c["position"]}
+            errors[f"lines.{c.position}.quantity"] = _("Line %(n)s: the amount is too large.") % {
+                "n": c.position
+            }
         priced.append(
             PricedQuoteLine(
-                position=c["position"],
-                product=c["product"],
-                unit_id=c["unit_id"],
-                spec=c["spec"],
-                quantity=c["quantity"],
+                position=c.position,
+                product=c.product,
+                unit_id=c.unit_id,
+                spec=c.spec,
+                quantity=c.quantity,
                 list_price=list_price,
                 figures=figures,
             )

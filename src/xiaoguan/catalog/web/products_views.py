@@ -30,6 +30,7 @@ from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.core.xlsx_import import upload_discard, upload_keep, upload_load
 
@@ -62,14 +63,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     filters, sort, form = _filters(request)
     qs = selectors.product_list_with_units(user=request.user, filters=filters, sort=sort)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in SORT_COLUMNS
-    }
+    columns = sort_columns(sort, SORT_COLUMNS)
     return render(
         request,
         "catalog/product_list.html",

@@ -24,6 +24,7 @@ from xiaoguan.contracts.enums import ContractStatus
 from xiaoguan.contracts.models import Contract
 from xiaoguan.contracts.selectors import ledger as selectors
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 
 PAGE_SIZE = 25
@@ -183,14 +184,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         rows=rows, number=number, has_next=len(contracts) > PAGE_SIZE, count=totals.count
     )
     sort = chosen["sort"]
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in SORT_COLUMNS
-    }
+    columns = sort_columns(sort, SORT_COLUMNS)
     filters = chosen["filters"]
     return render(
         request,

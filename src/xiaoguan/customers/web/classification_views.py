@@ -20,6 +20,7 @@ from xiaoguan.core import policy
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import selectors
 from xiaoguan.customers.models import Customer
@@ -257,14 +258,7 @@ def visits_due(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [{"customer": c, "days": sel.days_overdue(c, now)} for c in page]
     sort = chosen["sort"]
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in ("due", "name", "grade")
-    }
+    columns = sort_columns(sort, ("due", "name", "grade"))
     return render(
         request,
         "customers/classification_visits_due.html",

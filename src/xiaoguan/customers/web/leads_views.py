@@ -18,6 +18,7 @@ from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import divisions
 from xiaoguan.customers.enums import LEAD_TRANSITIONS, LeadStatus
@@ -80,14 +81,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     qs, chosen = _search(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     sort = chosen["sort"]
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in SORT_COLUMNS
-    }
+    columns = sort_columns(sort, SORT_COLUMNS)
     can_assign = request.user.has_right("leads.assign")
     return render(
         request,

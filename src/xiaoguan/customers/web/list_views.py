@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import divisions, selectors
 from xiaoguan.customers.models import Customer, SavedFilter
@@ -146,14 +147,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     qs, chosen = search(request)
     page = list_page(qs, page_number(request.GET.get("page")))
     sort = chosen["sort"]
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in SORT_COLUMNS
-    }
+    columns = sort_columns(sort, SORT_COLUMNS)
     current = saved_services.clean_query(
         request.GET.urlencode(), allowed=CustomerFilterForm.base_fields
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import selectors
 from xiaoguan.customers.models import Customer, Pool
@@ -56,17 +57,6 @@ def _customer(request: HttpRequest, customer_id: int) -> Customer:
         raise Http404 from None
 
 
-def _columns(sort: str, keys: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    return {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in keys
-    }
-
-
 def _search(request: HttpRequest) -> dict[str, Any]:
     """The pool list's filters (an allow-list) and the result: the pool's customers, or for a
     manager ("view=owned") the customers owned by reps in their scope."""
@@ -86,12 +76,12 @@ def _search(request: HttpRequest) -> dict[str, Any]:
     if view == "owned" and can_assign:
         sort = sort if sort in pool_selectors.OWNED_SORTS else "name"
         qs = pool_selectors.owned_customer_list(user=user, q=q, filters=filters, sort=sort)
-        columns = _columns(sort, ("name", "class", "last_contact"))
+        columns = sort_columns(sort, ("name", "class", "last_contact"))
     else:
         view = "pool"
         sort = sort if sort in pool_selectors.POOL_SORTS else pool_selectors.POOL_DEFAULT_SORT
         qs = pool_selectors.pool_customer_list(user=user, q=q, filters=filters, sort=sort)
-        columns = _columns(sort, ("name", "class", "entered"))
+        columns = sort_columns(sort, ("name", "class", "entered"))
     return {
         "qs": qs,
         "filter_form": form,

@@ -25,6 +25,7 @@ from xiaoguan.core.money_words import amount_in_chinese_words
 from xiaoguan.core.pdf import pdf_response, render_pdf
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
+from xiaoguan.core.web.listing import sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import Department
@@ -74,14 +75,7 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     filters, sort, form = _filters(request)
     qs = selectors.quote_list(user=request.user, filters=filters, sort=sort)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    columns = {
-        key: {
-            "sort": f"-{key}" if sort == key else key,
-            "active": sort.lstrip("-") == key,
-            "desc": sort == f"-{key}",
-        }
-        for key in SORT_COLUMNS
-    }
+    columns = sort_columns(sort, SORT_COLUMNS)
     return render(
         request,
         "sales/quote_list.html",

@@ -18,3 +18,16 @@ def sort_columns(sort: str, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         }
         for key in keys
     }
+
+
+def filters_and_sort(
+    form: Any, *, filter_keys: Iterable[str], sorts: Iterable[str], default_sort: str
+) -> tuple[dict[str, Any], str]:
+    """The filters a valid filter form asks for (only allow-listed keys with a value) and the
+    sort (only an allow-listed one); an invalid form filters nothing and sorts by default."""
+    if not form.is_valid():
+        return {}, default_sort
+    data = form.cleaned_data
+    filters = {k: data.get(k) for k in filter_keys if data.get(k) not in (None, "")}
+    sort = data.get("sort")
+    return filters, sort if sort in set(sorts) else default_sort

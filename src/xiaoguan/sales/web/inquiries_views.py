@@ -19,7 +19,7 @@ from xiaoguan.core.errors import ApplicationError, NotFound
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
-from xiaoguan.core.web.listing import sort_columns
+from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.scope import visible
@@ -48,13 +48,12 @@ def _inquiry(request: HttpRequest, inquiry_id: int) -> Inquiry:
 
 def _filters(request: HttpRequest) -> tuple[dict[str, Any], str, InquiryFilterForm]:
     form = InquiryFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    sort = selectors.DEFAULT_SORT
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {k: data.get(k) for k in selectors.FILTER_KEYS if data.get(k) not in (None, "")}
-        if data.get("sort") in selectors.SORTS:
-            sort = data["sort"]
+    filters, sort = filters_and_sort(
+        form,
+        filter_keys=selectors.FILTER_KEYS,
+        sorts=selectors.SORTS,
+        default_sort=selectors.DEFAULT_SORT,
+    )
     return filters, sort, form
 
 

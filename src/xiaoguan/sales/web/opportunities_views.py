@@ -17,7 +17,7 @@ from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.history import history_rows
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
-from xiaoguan.core.web.listing import sort_columns
+from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.models import Customer
 from xiaoguan.org import selectors as org_selectors
@@ -49,13 +49,12 @@ def _filters(request: HttpRequest) -> tuple[dict[str, Any], str, OpportunityFilt
         owners=org_selectors.employee_choices(user=request.user),
         teams=selectors.team_choices(user=request.user),
     )
-    filters: dict[str, Any] = {}
-    sort = selectors.DEFAULT_SORT
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {k: data.get(k) for k in selectors.FILTER_KEYS if data.get(k) not in (None, "")}
-        if data.get("sort") in selectors.SORTS:
-            sort = data["sort"]
+    filters, sort = filters_and_sort(
+        form,
+        filter_keys=selectors.FILTER_KEYS,
+        sorts=selectors.SORTS,
+        default_sort=selectors.DEFAULT_SORT,
+    )
     return filters, sort, form
 
 

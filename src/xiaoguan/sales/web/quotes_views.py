@@ -25,7 +25,7 @@ from xiaoguan.core.money_words import amount_in_chinese_words
 from xiaoguan.core.pdf import pdf_response, render_pdf
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
-from xiaoguan.core.web.listing import sort_columns
+from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import Department
@@ -60,13 +60,12 @@ def _quote(request: HttpRequest, quote_id: int) -> Quote:
 
 def _filters(request: HttpRequest) -> tuple[dict[str, Any], str, QuoteFilterForm]:
     form = QuoteFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    sort = selectors.DEFAULT_SORT
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {k: data.get(k) for k in selectors.FILTER_KEYS if data.get(k) not in (None, "")}
-        if data.get("sort") in selectors.SORTS:
-            sort = data["sort"]
+    filters, sort = filters_and_sort(
+        form,
+        filter_keys=selectors.FILTER_KEYS,
+        sorts=selectors.SORTS,
+        default_sort=selectors.DEFAULT_SORT,
+    )
     return filters, sort, form
 
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "xiaoguan.activities",
     "xiaoguan.sales",
     "xiaoguan.contracts",
+    "xiaoguan.orders",
+    "xiaoguan.receivables",
 ]
 EXTRA_APPS = env.list("XG_EXTRA_APPS", default=[])
 if TESTING:

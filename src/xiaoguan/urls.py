@@ -14,6 +14,8 @@ urlpatterns = [
     path("catalog/", include("xiaoguan.catalog.web.urls")),
     path("pricing/", include("xiaoguan.pricing.web.urls")),
     path("contracts/", include("xiaoguan.contracts.web.urls")),
+    path("orders/", include("xiaoguan.orders.web.urls")),
+    path("receivables/", include("xiaoguan.receivables.web.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -39,7 +39,10 @@ def test_drag_a_card_to_another_stage(live_server, people, deals, new_page):
     card = page.locator(f"[data-testid=pipeline-card][data-id='{first.pk}']")
     target = page.locator("[data-testid=pipeline-column][data-stage=quote]")
     # when they drag the card to the quotation column
-    card.drag_to(target)
+    # (the script moves the card at once; wait for the reload that follows the saved move,
+    # so the server's transaction is over before the test reads the database)
+    with page.expect_navigation():
+        card.drag_to(target)
     # then the page reloads with the card there, and the database has the new stage
     page.wait_for_selector(
         f"[data-testid=pipeline-column][data-stage=quote] [data-testid=pipeline-card][data-id='{first.pk}']"
@@ -59,7 +62,8 @@ def test_drag_a_card_to_another_stage(live_server, people, deals, new_page):
     assert Opportunity.objects.get(pk=second.pk).stage == "needs"
     page.select_option("[data-testid=pipeline-lost-reason]", "competitor")
     page.fill("[data-testid=pipeline-close-note]", "客户选择了其他品牌")
-    page.click("[data-testid=pipeline-close-confirm]")
+    with page.expect_navigation():
+        page.click("[data-testid=pipeline-close-confirm]")
     page.wait_for_selector(f"[data-testid=pipeline-card][data-id='{second.pk}']", state="detached")
     second.refresh_from_db()
     assert second.stage == "lost" and second.lost_reason == "competitor"

@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from xiaoguan.catalog.setup import products
+        from xiaoguan.catalog.setup import products, stock
 
         products.register()
+        stock.register()

@@ -1,6 +1,10 @@
 """The product catalog (R-PRC-1, R-CON-1): categories, units, products with model and spec, and
 the after-sales attributes (installation, warranty, inspection cycle, service life) that
-contracts and after-sales read. Prices live in ``pricing``; stock comes with orders."""
+contracts and after-sales read. Prices live in ``pricing``.
+
+Stock (R-ORD-3): warehouses, the stock level of each product in each warehouse (on hand,
+reserved for orders; available is the difference) and the movement ledger every change writes.
+Quantities are in the product's base unit; callers convert order units with the unit factor."""
 
 from __future__ import annotations
 
@@ -130,3 +134,125 @@ class ProductUnit(models.Model):
     def factor_text(self) -> str:
         """The factor without trailing zeros: "4", "0.05"."""
         return f"{self.factor.normalize():f}"
+
+
+QUANTITY = {"max_digits": 14, "decimal_places": 3}
+
+
+class Warehouse(models.Model):
+    """仓库: where stock is kept and shipments leave from."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True, default="")
+    keeper = models.ForeignKey(
+        "org.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("warehouse keeper"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StockLevel(models.Model):
+    """The stock of one product in one warehouse, in the product's base unit. Only the stock
+    services change it, with the row locked, and each change writes a ``StockMovement``.
+    ``reorder_point`` set by hand overrides the one derived from recent sales."""
+
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="levels", verbose_name=_("warehouse")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("product")
+    )
+    on_hand = models.DecimalField(_("on hand"), default=0, **QUANTITY)
+    reserved = models.DecimalField(_("reserved"), default=0, **QUANTITY)
+    reorder_point = models.DecimalField(
+        _("reorder point (set by hand)"), null=True, blank=True, **QUANTITY
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        ordering = ["warehouse_id", "product_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "product"], name="stock_level_once"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0), name="stock_reserved_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=models.F("on_hand")), name="stock_reserved_within_on_hand"
+            ),
+            models.CheckConstraint(
+                condition=Q(reorder_point__isnull=True) | Q(reorder_point__gte=0),
+                name="stock_reorder_point_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "warehouse"], name="stock_level_product")]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse_id}/{self.product_id}: {self.on_hand}"
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt", _("Goods received")
+    ISSUE = "issue", _("Shipped out")
+    RESERVE = "reserve", _("Reserved for an order")
+    RELEASE = "release", _("Reservation released")
+    ADJUST = "adjust", _("Stock count adjustment")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    RETURN = "return", _("Returned by the customer")
+
+
+class StockMovement(models.Model):
+    """One line of the stock ledger (库存流水): what changed on hand and reserved, the levels
+    after it, why (``reference``: an order or shipment number) and who did it. Append-only."""
+
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="+", verbose_name=_("warehouse")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    kind = models.CharField(_("movement"), max_length=12, choices=MovementKind.choices)
+    on_hand_change = models.DecimalField(_("on hand change"), default=0, **QUANTITY)
+    reserved_change = models.DecimalField(_("reserved change"), default=0, **QUANTITY)
+    on_hand_after = models.DecimalField(_("on hand after"), **QUANTITY)
+    reserved_after = models.DecimalField(_("reserved after"), **QUANTITY)
+    reference = models.CharField(_("reference"), max_length=40, blank=True, default="")
+    note = models.CharField(_("note"), max_length=300, blank=True, default="")
+    actor = models.ForeignKey(
+        "org.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["product", "warehouse", "at"], name="stock_movement_product"),
+            models.Index(fields=["kind", "at"], name="stock_movement_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.product_id} {self.on_hand_change}"

@@ -1,4 +1,4 @@
-from xiaoguan.catalog.web import urls_products
+from xiaoguan.catalog.web import urls_products, urls_stock
 
 app_name = "catalog"
 
@@ -6,3 +6,4 @@ urlpatterns: list = []
 
 # Each part of the app keeps its pages in its own module.
 urlpatterns += urls_products.urlpatterns
+urlpatterns += urls_stock.urlpatterns

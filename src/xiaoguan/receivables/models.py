@@ -403,3 +403,30 @@ class InvoiceRecord(Owned, Document):
 
     def __str__(self) -> str:
         return self.number
+
+
+class PlanEvent(models.Model):
+    """The date a contract was delivered or accepted, as told by orders (``contract_delivered``,
+    ``contract_accepted``): kept per contract (its root) so that a plan rebuilt on amendment
+    keeps the due dates of events that already happened."""
+
+    DELIVERY = "delivery"
+    ACCEPTANCE = "acceptance"
+    KINDS = ((DELIVERY, _("Delivered")), (ACCEPTANCE, _("Accepted")))
+
+    root = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="+", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("event"), max_length=12, choices=KINDS)
+    on = models.DateField(_("date"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collection plan event")
+        verbose_name_plural = _("collection plan events")
+        constraints = [
+            models.UniqueConstraint(fields=["root", "kind"], name="plan_event_root_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.root_id} {self.kind} {self.on}"

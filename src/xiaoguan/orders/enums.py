@@ -34,7 +34,8 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
         OrderStatus.CANCELLED,
     },
     OrderStatus.RETURNED: {OrderStatus.SUBMITTED, OrderStatus.CANCELLED},
-    OrderStatus.CREDIT_HOLD: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED},
+    # Back to review when a released order cannot be confirmed (stock short by then).
+    OrderStatus.CREDIT_HOLD: {OrderStatus.CONFIRMED, OrderStatus.SUBMITTED, OrderStatus.CANCELLED},
     OrderStatus.CONFIRMED: {
         OrderStatus.PARTLY_SHIPPED,
         OrderStatus.SHIPPED,

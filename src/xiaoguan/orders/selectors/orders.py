@@ -1,0 +1,158 @@
+"""Reads of orders (R-ORD-1): what of a signed contract may still be ordered, the order list
+and one order in the user's scope (404 otherwise), the contracts and customers one may order
+for, and the export rows. Every queryset that reaches a user goes through
+``org.scope.visible``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from xiaoguan.contracts.enums import IN_FORCE
+from xiaoguan.contracts.models import Contract, ContractLine
+from xiaoguan.customers.models import Customer
+from xiaoguan.orders.enums import OrderChannel, OrderStatus
+from xiaoguan.orders.errors import OrderNotFound
+from xiaoguan.orders.models import Order, OrderLine
+from xiaoguan.org.models import User
+from xiaoguan.org.scope import visible
+
+FILTER_KEYS = ("q", "status", "channel", "customer", "date_from", "date_to")
+SORTS: dict[str, tuple[str, ...]] = {
+    "-date": ("-order_date", "-pk"),
+    "date": ("order_date", "pk"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "total": ("total", "pk"),
+    "-total": ("-total", "-pk"),
+    "customer": ("customer__name", "pk"),
+    "-customer": ("-customer__name", "-pk"),
+    "status": ("status", "pk"),
+    "-status": ("-status", "-pk"),
+}
+DEFAULT_SORT = "-date"
+
+
+# --- contract quantities -----------------------------------------------------------------
+
+
+def contract_current(*, contract: Contract) -> Contract:
+    """The current version of the contract ``contract`` is a version of."""
+    root_id = contract.root_id or contract.pk
+    return Contract.objects.get(Q(pk=root_id) | Q(root_id=root_id), is_current=True)
+
+
+def contract_ordered(
+    *, contract: Contract, exclude_order_id: int | None = None
+) -> dict[tuple[int, int], Decimal]:
+    """What is ordered against any version of the contract, in orders not cancelled, by
+    (product, unit)."""
+    root_id = contract.root_id or contract.pk
+    rows = (
+        OrderLine.objects.filter(
+            Q(order__contract_id=root_id) | Q(order__contract__root_id=root_id),
+        )
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .exclude(order_id=exclude_order_id or 0)
+        .values("product_id", "unit_id")
+        .annotate(quantity=Sum("quantity"))
+    )
+    return {(r["product_id"], r["unit_id"]): r["quantity"] for r in rows}
+
+
+def contract_remaining(
+    *, contract: Contract, exclude_order_id: int | None = None
+) -> dict[tuple[int, int], Decimal]:
+    """What of the CURRENT version may still be ordered, by (product, unit): contracted minus
+    ordered in non-cancelled orders of any version of the same root contract (never below
+    zero). ``exclude_order_id`` leaves one order out (the draft being edited)."""
+    current = contract_current(contract=contract)
+    contracted: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for product_id, unit_id, quantity in ContractLine.objects.filter(contract=current).values_list(
+        "product_id", "unit_id", "quantity"
+    ):
+        contracted[(product_id, unit_id)] += quantity
+    ordered = contract_ordered(contract=current, exclude_order_id=exclude_order_id)
+    return {
+        key: max(quantity - ordered.get(key, Decimal(0)), Decimal(0))
+        for key, quantity in contracted.items()
+    }
+
+
+def orderable_contracts(*, user: User) -> QuerySet[Contract]:
+    """Signed contracts (current version, in force) in the user's scope."""
+    return (
+        visible(Contract.objects.filter(is_current=True, status__in=IN_FORCE), user)
+        .select_related("customer")
+        .order_by("-signed_on", "-pk")
+    )
+
+
+def order_customers(*, user: User) -> QuerySet[Customer]:
+    """Active customers the user may take a direct order for."""
+    return visible(Customer.objects.filter(is_active=True), user).order_by("name_normalized", "pk")
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+def order_get(*, user: User, order_id: Any) -> Order:
+    """One order the user may see; OrderNotFound (404) otherwise."""
+    if not str(order_id).isdigit():
+        raise OrderNotFound()
+    order = (
+        visible(Order.objects.all(), user)
+        .select_related("customer", "contract", "owner", "department", "warehouse")
+        .filter(pk=int(order_id))
+        .first()
+    )
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_lines(*, order: Order) -> QuerySet[OrderLine]:
+    return (
+        OrderLine.objects.filter(order=order)
+        .select_related("product", "unit", "contract_line")
+        .order_by("position")
+    )
+
+
+def order_list(
+    *, user: User, filters: dict[str, Any] | None = None, sort: str = DEFAULT_SORT
+) -> QuerySet[Order]:
+    """Orders in the user's scope, filtered by an allow-list, sorted by an allow-listed key."""
+    filters = filters or {}
+    qs = visible(Order.objects.all(), user).select_related("customer", "owner", "contract")
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(customer_reference__icontains=q)
+            | Q(contract__number__icontains=q)
+        )
+    status = filters.get("status")
+    if status:
+        qs = qs.filter(status__in=status if isinstance(status, list | tuple) else [status])
+    channel = filters.get("channel")
+    if channel in OrderChannel.values:
+        qs = qs.filter(channel=channel)
+    customer = filters.get("customer")
+    if customer:
+        if isinstance(customer, int) or str(customer).isdigit():
+            qs = qs.filter(customer_id=int(customer))
+        else:
+            qs = qs.filter(customer__name__icontains=str(customer))
+    start: date | None = filters.get("date_from")
+    end: date | None = filters.get("date_to")
+    if start:
+        qs = qs.filter(order_date__gte=start)
+    if end:
+        qs = qs.filter(order_date__lte=end)
+    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))

@@ -42,6 +42,12 @@ def load_demo_company() -> bool:
             "quotes",
             "contract_templates",
             "contracts",
+            # Issue 5
+            "stock",
+            "orders",
+            "shipping",
+            "receipts",
+            "collection",
         ):
             _load_optional(f"xiaoguan.demo.{name}", demo_org)
     return True

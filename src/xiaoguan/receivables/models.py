@@ -399,6 +399,10 @@ class InvoiceRecord(Owned, Document):
         indexes = [models.Index(fields=["contract", "status"], name="invoice_contract")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="invoice_amount_positive"),
+            # An invoice number is recorded once (issued or voided; requests have none).
+            models.UniqueConstraint(
+                fields=["invoice_no"], condition=~Q(invoice_no=""), name="invoice_no_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,9 @@ GENERATOR_MODULES = [
     "bench.generators.activities",
     "bench.generators.inbox",
     "bench.generators.contracts",
+    "bench.generators.stock",
+    "bench.generators.orders",
+    "bench.generators.receivables",
 ]
 
 

@@ -678,6 +678,12 @@ SCENARIOS.append(
     )
 )
 
+# Receivables (issue 5): aging, statement and receipt allocation, in-process.
+from bench import receivables_bench  # noqa: E402
+
+BUDGETS_MS.update(receivables_bench.BUDGETS_MS)
+SCENARIOS.extend(receivables_bench.scenarios(Scenario))
+
 # --- report -----------------------------------------------------------------------------
 
 

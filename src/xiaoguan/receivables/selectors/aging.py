@@ -30,7 +30,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -417,7 +426,11 @@ def aging_instalments(
     qs = _filtered(_base(user), user, filters)
     return (
         qs.filter(_key_q(dimension, key), _bucket_q(chosen, as_of))
-        .annotate(outstanding_amount=_left())
+        .annotate(
+            outstanding_amount=ExpressionWrapper(
+                _left(), output_field=DecimalField(max_digits=16, decimal_places=2)
+            )
+        )
         .select_related("customer", "owner", "department", "contract", "order")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )

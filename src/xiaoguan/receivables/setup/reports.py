@@ -17,7 +17,6 @@ REPORT_ROLES = (
     "finance",
     "legal",
 )
-PAGES_READY = False  # TEMP while the pages are written
 VIEW_ROLES = (
     "management",
     "sales_director",
@@ -111,8 +110,6 @@ def register() -> None:
         )
     )
     period_figures.register("40.receivables.collection", _collection_figures)
-    if not PAGES_READY:
-        return
     for key, label, url_name, icon, order in (
         ("receivables_aging", _("Aging"), "receivables:aging", "hourglass-split", 355),
         (

@@ -44,6 +44,11 @@ class CreditFigures:
     reasons: list[str] = field(default_factory=list)
 
     @property
+    def exposure(self) -> Decimal:
+        """What the customer owes now (the name the stored figures use)."""
+        return self.outstanding
+
+    @property
     def projected(self) -> Decimal:
         return self.outstanding + self.added
 

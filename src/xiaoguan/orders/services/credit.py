@@ -111,7 +111,7 @@ def _lock(hold: CreditHold | int, actor: User) -> CreditHold:
     pk = hold if isinstance(hold, int) else hold.pk
     if not visible(CreditHold.objects.filter(pk=pk), actor).exists():
         raise CreditHoldNotFound()
-    return CreditHold.objects.select_for_update().select_related("order").get(pk=pk)
+    return CreditHold.objects.select_for_update(of=("self",)).select_related("order").get(pk=pk)
 
 
 @transaction.atomic
@@ -181,7 +181,11 @@ def _last_comment(request: Any) -> str:
 
 def _decided(to: str):
     def callback(*, subject: CreditHold, request: Any, actor: User) -> None:
-        locked = CreditHold.objects.select_for_update().select_related("order").get(pk=subject.pk)
+        locked = (
+            CreditHold.objects.select_for_update(of=("self",))
+            .select_related("order")
+            .get(pk=subject.pk)
+        )
         ensure_transition(locked, to=to)
         locked.status = to
         fields = ["status", "updated_at"]

@@ -119,7 +119,7 @@ def register() -> None:
 
     _rights()
     _policy()
-    # _navigation()  (with the pages)
+    _navigation()
     scope.register(CreditHold, owner="order__owner", department="order__department")
     register_document_type(
         DocumentType(

@@ -33,14 +33,14 @@ def customer_exposure(
         Instalment.objects.filter(customer_id__in=ids, status=InstalmentStatus.OPEN)
         .values("customer_id")
         .annotate(
-            outstanding=Coalesce(Sum(left), Value(0), output_field=_MONEY),
+            owed=Coalesce(Sum(left), Value(0), output_field=_MONEY),
             overdue=Coalesce(Sum(left, filter=overdue), Value(0), output_field=_MONEY),
             oldest=Min("due_date", filter=overdue),
         )
     )
     return {
         r["customer_id"]: Exposure(
-            outstanding=r["outstanding"],
+            outstanding=r["owed"],
             overdue=r["overdue"],
             overdue_days=(today - r["oldest"]).days if r["oldest"] else 0,
         )

@@ -234,9 +234,9 @@ def test_drill_down_lists_the_instalments_of_one_figure(book):
         )
     )
     # then: oldest first, with what is left of each
-    assert [(str(i.amount), str(i.outstanding_amount)) for i in rows] == [
-        ("300.00", "300.00"),
-        ("200.00", "200.00"),
+    assert [(i.amount, i.outstanding_amount) for i in rows] == [
+        (Decimal("300.00"), Decimal("300.00")),
+        (Decimal("200.00"), Decimal("200.00")),
     ]
     waiting = aging_instalments(
         user=company.rep_e1, dimension="customer", key=jia.pk, bucket="waiting", as_of=AS_OF

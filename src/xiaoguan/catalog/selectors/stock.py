@@ -39,6 +39,23 @@ from xiaoguan.catalog.models import (
 )
 from xiaoguan.core import policy
 
+SORTS: dict[str, tuple[str, ...]] = {
+    "product": ("product__code", "warehouse__code"),
+    "-product": ("-product__code", "warehouse__code"),
+    "warehouse": ("warehouse__code", "product__code"),
+    "-warehouse": ("-warehouse__code", "product__code"),
+    "on_hand": ("on_hand", "product__code"),
+    "-on_hand": ("-on_hand", "product__code"),
+    "reserved": ("reserved", "product__code"),
+    "-reserved": ("-reserved", "product__code"),
+    "available": ("available_qty", "product__code"),
+    "-available": ("-available_qty", "product__code"),
+    "reorder": ("effective_point", "product__code"),
+    "-reorder": ("-effective_point", "product__code"),
+}
+DEFAULT_SORT = "product"
+FILTER_KEYS = ("q", "warehouse", "category", "below")
+
 _Q = DecimalField(max_digits=QUANTITY["max_digits"], decimal_places=QUANTITY["decimal_places"])
 
 
@@ -122,8 +139,10 @@ def stock_levels(
     search: str = "",
     below_only: bool = False,
     include_inactive: bool = False,
+    sort: str = DEFAULT_SORT,
 ) -> QuerySet:
-    """Stock levels with product, warehouse and the figures, filtered."""
+    """Stock levels of the active warehouses with product, warehouse and the figures,
+    filtered (``category`` takes its sub-categories too) and sorted by ``SORTS``."""
     qs = StockLevel.objects.select_related("warehouse", "product", "product__unit")
     if not include_inactive:
         qs = qs.filter(warehouse__is_active=True)
@@ -143,7 +162,7 @@ def stock_levels(
     qs = with_figures(qs)
     if below_only:
         qs = qs.filter(**{"below": True})  # an annotation
-    return qs
+    return qs.order_by(*(SORTS.get(sort) or SORTS[DEFAULT_SORT]))
 
 
 def reorder_alerts(*, warehouse_id: int | None = None) -> QuerySet:

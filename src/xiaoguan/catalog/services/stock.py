@@ -55,7 +55,7 @@ PLACES = Decimal("0.001")
 # --- checks -------------------------------------------------------------------------------
 
 
-def _fmt(value: Decimal) -> str:
+def quantity_text(value: Decimal) -> str:
     """A quantity without trailing zeros: 12, 0.5."""
     text = f"{value.normalize():f}" if value else "0"
     return text
@@ -182,15 +182,15 @@ def _shortage(
         % {
             "product": product,
             "warehouse": warehouse.name,
-            "wanted": _fmt(wanted),
-            "available": _fmt(available),
+            "wanted": quantity_text(wanted),
+            "available": quantity_text(available),
             "unit": product.unit.name,
         },
         product_id=product.pk,
         warehouse_id=warehouse.pk,
         wanted=wanted,
         available=available,
-        fields={"quantity": _("At most %(n)s available.") % {"n": _fmt(available)}},
+        fields={"quantity": _("At most %(n)s available.") % {"n": quantity_text(available)}},
     )
 
 
@@ -287,11 +287,11 @@ def stock_release(
                 "%(wanted)s cannot be released."
             )
             % {
-                "reserved": _fmt(level.reserved),
+                "reserved": quantity_text(level.reserved),
                 "unit": product.unit.name,
                 "product": product,
                 "warehouse": warehouse.name,
-                "wanted": _fmt(qty),
+                "wanted": quantity_text(qty),
             },
             fields={"quantity": _("More than is reserved.")},
         )
@@ -322,11 +322,11 @@ def stock_issue(
                     "%(wanted)s cannot be issued from the reservation."
                 )
                 % {
-                    "reserved": _fmt(level.reserved),
+                    "reserved": quantity_text(level.reserved),
                     "unit": product.unit.name,
                     "product": product,
                     "warehouse": warehouse.name,
-                    "wanted": _fmt(qty),
+                    "wanted": quantity_text(qty),
                 },
                 fields={"quantity": _("More than is reserved.")},
             )
@@ -364,7 +364,7 @@ def stock_adjust(
                 "%(reserved)s %(unit)s are reserved for orders; the count cannot be lower. "
                 "Release the reservations first."
             )
-            % {"reserved": _fmt(level.reserved), "unit": product.unit.name},
+            % {"reserved": quantity_text(level.reserved), "unit": product.unit.name},
             fields={"counted": _("Below the reserved quantity.")},
         )
     change = counted_qty - level.on_hand
@@ -598,9 +598,9 @@ def reorder_alerts_notify(*, today: Any = None) -> int:
         ) % {
             "product": level.product,
             "warehouse": level.warehouse.name,
-            "available": _fmt(level.available),
+            "available": quantity_text(level.available),
             "unit": level.product.unit.name,
-            "point": _fmt(level.effective_point),
+            "point": quantity_text(level.effective_point),
         }
         for user in recipients.values():
             note = notify(

@@ -97,7 +97,7 @@ def register() -> None:
                 help_text=help_text,
             )
         )
-    # _register_navigation()  (once the pages exist)
+    _register_navigation()
 
 
 def _register_navigation() -> None:

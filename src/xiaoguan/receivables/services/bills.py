@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from xiaoguan.contracts.enums import EventKind
 from xiaoguan.contracts.services.timeline import contract_event_add
@@ -28,7 +28,7 @@ from xiaoguan.receivables.services.receipts import (
     receipt_reverse_locked,
 )
 
-DISHONOURED_REASON = "bill dishonoured"
+DISHONOURED_REASON = gettext_noop("bill dishonoured")
 
 
 def _lock_bill(*, actor: User, receipt_id: Any, to: str) -> Receipt:
@@ -163,4 +163,4 @@ def bill_dishonour(*, actor: User, receipt_id: int, on: date | None = None) -> R
     receipt.bill_settled_on = _check_day(on or timezone.localdate(), field="on", receipt=receipt)
     receipt.bill_status = BillStatus.DISHONOURED
     receipt.save(update_fields=["bill_status", "bill_settled_on"])
-    return receipt_reverse_locked(actor=actor, receipt=receipt, reason=DISHONOURED_REASON)
+    return receipt_reverse_locked(actor=actor, receipt=receipt, reason=gettext(DISHONOURED_REASON))

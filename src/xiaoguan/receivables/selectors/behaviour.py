@@ -11,7 +11,7 @@ in the last twelve months, how punctually, what is overdue now, and the "poor pa
   credit-control threshold), or fewer than half of the paid instalments were paid on time.
 
 The figures are the customer's whole account (any owner): the panel is shown only for a
-customer the user may see. Two grouped statements for any number of customers."""
+customer the user may see. One statement for any number of customers."""
 
 from __future__ import annotations
 
@@ -24,20 +24,25 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     Min,
+    OuterRef,
     Q,
+    QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xiaoguan.core import policy
+from xiaoguan.customers.models import Customer
 from xiaoguan.receivables.enums import InstalmentStatus, ReceiptStatus
 from xiaoguan.receivables.models import Instalment, Receipt
 
@@ -106,6 +111,14 @@ def _days(value: Any) -> int:
     return int(value) // 86_400_000_000
 
 
+def _one(qs: QuerySet, aggregate: Any, output: Any) -> Subquery:
+    """The aggregate of ``qs`` (already correlated to the customer) as a sub-select."""
+    return Subquery(
+        qs.order_by().values("customer_id").annotate(v=aggregate).values("v")[:1],
+        output_field=output,
+    )
+
+
 def payment_behaviour(
     *, customer_ids: Iterable[int], today: date | None = None
 ) -> dict[int, PaymentBehaviour]:
@@ -116,20 +129,16 @@ def payment_behaviour(
         return {}
     today = today or timezone.localdate()
     threshold = overdue_days_threshold()
-    receipts: dict[int, Any] = {
-        r["customer_id"]: r
-        for r in Receipt.objects.filter(
-            customer_id__in=ids,
-            status=ReceiptStatus.POSTED,
-            received_on__gt=today - timedelta(days=365),
-            received_on__lte=today,
-        )
-        .values("customer_id")
-        .annotate(total=Sum("amount"), n=Count("pk"))
-        .order_by()
-    }
+    receipts = Receipt.objects.filter(
+        customer_id=OuterRef("pk"),
+        status=ReceiptStatus.POSTED,
+        received_on__gt=today - timedelta(days=365),
+        received_on__lte=today,
+    )
     paid = Q(status=InstalmentStatus.PAID, paid_on__isnull=False, due_date__isnull=False)
-    overdue = Q(status=InstalmentStatus.OPEN, due_date__lt=today)
+    overdue = Q(status=InstalmentStatus.OPEN, due_date__lt=today) & Q(
+        amount__gt=F("collected") + F("written_off")
+    )
     late = Case(
         When(
             paid_on__gt=F("due_date"),
@@ -139,30 +148,35 @@ def payment_behaviour(
         output_field=DurationField(),
     )
     left = F("amount") - F("collected") - F("written_off")
-    instalments: dict[int, Any] = {
-        r["customer_id"]: r
-        for r in Instalment.objects.filter(customer_id__in=ids)
-        .values("customer_id")
+    instalments = Instalment.objects.filter(customer_id=OuterRef("pk"))
+    # One statement: a correlated sub-select per figure, each read through the customer
+    # indexes of receipts and instalments (the customer page shows one customer).
+    rows: dict[int, Any] = {
+        r["pk"]: r
+        for r in Customer.objects.filter(pk__in=ids)
         .annotate(
-            paid_n=Count("pk", filter=paid),
-            on_time_n=Count("pk", filter=paid & Q(paid_on__lte=F("due_date"))),
-            late=Sum(late, filter=paid),
-            overdue=Coalesce(Sum(left, filter=overdue), Value(ZERO), output_field=_MONEY),
-            oldest=Min(
-                "due_date", filter=overdue & Q(amount__gt=F("collected") + F("written_off"))
+            receipts_total=_one(receipts, Sum("amount"), _MONEY),
+            receipts_n=_one(receipts, Count("pk"), IntegerField()),
+            paid_n=_one(instalments.filter(paid), Count("pk"), IntegerField()),
+            on_time_n=_one(
+                instalments.filter(paid, paid_on__lte=F("due_date")), Count("pk"), IntegerField()
             ),
+            late=_one(instalments.filter(paid), Sum(late), DurationField()),
+            overdue=_one(instalments.filter(overdue), Sum(left), _MONEY),
+            oldest=_one(instalments.filter(overdue), Min("due_date"), DateField()),
         )
-        .order_by()
+        .values(
+            "pk", "receipts_total", "receipts_n", "paid_n", "on_time_n", "late", "overdue", "oldest"
+        )
     }
     out: dict[int, PaymentBehaviour] = {}
     for cid in ids:
-        r = receipts.get(cid, {})
-        i = instalments.get(cid, {})
+        r = i = rows.get(cid, {})
         oldest = i.get("oldest")
         out[cid] = PaymentBehaviour(
             customer_id=cid,
-            receipts_12m=Decimal(r.get("total") or 0).quantize(CENT),
-            receipts_12m_count=int(r.get("n") or 0),
+            receipts_12m=Decimal(r.get("receipts_total") or 0).quantize(CENT),
+            receipts_12m_count=int(r.get("receipts_n") or 0),
             paid_count=int(i.get("paid_n") or 0),
             on_time_count=int(i.get("on_time_n") or 0),
             late_days_total=_days(i.get("late")),

@@ -49,8 +49,8 @@ def customers(company):
 
 def test_figures_and_flags_of_each_customer(customers, django_assert_max_num_queries):
     good, late, slow = customers
-    # when: any number of customers in two statements (and the policy once)
-    with django_assert_max_num_queries(3):
+    # when: any number of customers in one statement (and the policy once)
+    with django_assert_max_num_queries(2):
         result = payment_behaviour(customer_ids=[good.pk, late.pk, slow.pk], today=TODAY)
     # then
     g = result[good.pk]

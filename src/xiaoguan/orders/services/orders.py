@@ -26,7 +26,7 @@ from xiaoguan.catalog.models import Product, ProductUnit, Warehouse
 from xiaoguan.contracts.enums import IN_FORCE
 from xiaoguan.contracts.models import Contract, ContractLine, PaymentTerm
 from xiaoguan.core.documents import ensure_transition
-from xiaoguan.core.errors import Conflict, PermissionDenied, StaleEdit
+from xiaoguan.core.errors import Conflict, InvalidTransition, PermissionDenied, StaleEdit
 from xiaoguan.core.history import track
 from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
@@ -841,7 +841,8 @@ def order_confirm(
     warehouse; a shortage refuses the confirmation and nothing is reserved."""
     locked = _lock(order, actor)
     _ensure_reviewer(locked, actor)
-    ensure_transition(locked, to=OrderStatus.CONFIRMED)
+    if locked.status != OrderStatus.SUBMITTED:
+        raise InvalidTransition()  # an order on credit hold waits for finance or a re-check
     errors: dict[str, str] = {}
     confirmation_note = _text(confirmation_note, limit=300, name="confirmation_note", errors=errors)
     if not confirmation_note:

@@ -739,9 +739,12 @@ def _cpu_model() -> str:
 
 
 def data_size() -> dict[str, int]:
+    from xiaoguan.contracts.models import Contract
     from xiaoguan.core.models import Notification
     from xiaoguan.customers.models import Contact, Customer
+    from xiaoguan.orders.models import OrderLine
     from xiaoguan.org.models import Department, User
+    from xiaoguan.receivables.models import Instalment, Receipt
 
     return {
         "departments": Department.objects.count(),
@@ -749,6 +752,10 @@ def data_size() -> dict[str, int]:
         "notifications": Notification.objects.count(),
         "customers": Customer.objects.count(),
         "contacts": Contact.objects.count(),
+        "contracts": Contract.objects.count(),
+        "order lines": OrderLine.objects.count(),
+        "instalments": Instalment.objects.count(),
+        "receipts": Receipt.objects.count(),
     }
 
 

@@ -120,3 +120,17 @@ def test_without_the_right_it_is_refused(company, login):
         .status_code
         == 403
     )
+
+
+def test_statement_page_queries_do_not_grow_with_its_lines(
+    company, login, django_assert_max_num_queries
+):
+    jia = setup_account(company)
+    for n in range(10):
+        receipt(company.rep_e1, jia, "10.00", date(2026, 5, 1 + n), number=f"HK-Q-{n}")
+    # session (2), user, roles, customer, the sources of the statement (each one statement for
+    # the opening, one for the lines), the unallocated credit, the unread count
+    client = login(company.rep_e1)
+    with django_assert_max_num_queries(21):
+        response = client.get(reverse("receivables:statement_detail", args=[jia.pk]), PERIOD)
+    assert response.content.decode().count('data-testid="statement-line"') == 11

@@ -172,3 +172,16 @@ def test_delivered_list_filter(company, login, given):
     r = c.get(reverse("orders:shipment_list"), {"status": "prepared"})
     assert s.number not in r.content.decode()
     assert D(5) == s.lines.get().quantity
+
+
+def test_the_order_page_shows_the_shipping_section(company, login, given):
+    s = prepare(company.logistics1, given.order, given.wh, {given.ext: "10"})
+    page = login(company.logistics1).get(reverse("orders:order_detail", args=[given.order.pk]))
+    html = page.content.decode()
+    assert 'data-testid="order-shipping"' in html
+    assert s.number in html
+    assert reverse("orders:shipment_prepare", args=[given.order.pk]) in html
+    # a rep sees the section without the logistics actions
+    html = login(company.rep_e1).get(reverse("orders:order_detail", args=[given.order.pk]))
+    assert s.number in html.content.decode()
+    assert reverse("orders:shipment_prepare", args=[given.order.pk]) not in html.content.decode()

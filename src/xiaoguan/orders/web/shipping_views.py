@@ -21,7 +21,7 @@ from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
-from xiaoguan.orders.enums import ExceptionStatus, ShipmentStatus
+from xiaoguan.orders.enums import ExceptionStatus, OrderStatus, ShipmentStatus
 from xiaoguan.orders.models import CreditHold, Order, ShippingPlan
 from xiaoguan.orders.selectors import shipping as selectors
 from xiaoguan.orders.services import exceptions as exception_services
@@ -42,6 +42,13 @@ from xiaoguan.orders.web.shipping_forms import (
 from xiaoguan.org.scope import visible
 
 PAGE_SIZE = 50
+# Orders whose page shows the shipping section (earlier ones have nothing to ship yet).
+SECTION_STATUSES = (
+    OrderStatus.CONFIRMED,
+    OrderStatus.PARTLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.COMPLETED,
+)
 SORT_COLUMNS = ("number", "shipped_on", "amount")
 
 
@@ -525,8 +532,12 @@ def shipping_acceptance(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 def order_section(request: HttpRequest, order: Order) -> str:
     """The shipping section of the order page: plans, shipments, exceptions and actions."""
-    data = selectors.order_shipping(order=order)
     user = request.user
+    if not (user.has_right("orders.view") or user.has_right("orders.ship")):
+        return ""
+    if order.status not in SECTION_STATUSES and not order.shipments.exists():
+        return ""
+    data = selectors.order_shipping(order=order)
     return render_to_string(
         "orders/_order_shipping.html",
         {

@@ -23,6 +23,7 @@ OVERDUE_DAYS_KEY = "orders.credit_overdue_days"
 OVERDUE_AMOUNT_KEY = "orders.credit_overdue_amount"
 OVER_LIMIT = "over_limit"
 OVERDUE = "overdue"
+CENT = Decimal("0.01")
 # Holds that still block their order (or shipment).
 BLOCKING = (CreditHoldStatus.OPEN, CreditHoldStatus.IN_APPROVAL, CreditHoldStatus.REFUSED)
 
@@ -62,16 +63,20 @@ class CreditFigures:
 
     def as_json(self, *, amount: Decimal) -> dict[str, Any]:
         """The figures kept on a hold (Decimals as strings)."""
+
+        def money(value: Decimal) -> str:
+            return str(Decimal(value).quantize(CENT))
+
         return {
-            "limit": None if self.limit is None else str(self.limit),
-            "exposure": str(self.outstanding),
-            "added": str(self.added),
-            "projected": str(self.projected),
-            "amount": str(amount),
-            "overdue": str(self.overdue),
+            "limit": None if self.limit is None else money(self.limit),
+            "exposure": money(self.outstanding),
+            "added": money(self.added),
+            "projected": money(self.projected),
+            "amount": money(amount),
+            "overdue": money(self.overdue),
             "overdue_days": self.overdue_days,
             "overdue_days_threshold": self.overdue_days_threshold,
-            "overdue_amount_threshold": str(self.overdue_amount_threshold),
+            "overdue_amount_threshold": money(self.overdue_amount_threshold),
             "reasons": list(self.reasons),
         }
 

@@ -128,7 +128,7 @@ def bucket_for(key: str, as_of: date) -> Bucket | None:
     """The bucket of a drill-down key (a column key, "waiting", "overdue" or "total")."""
     special = {
         WAITING: Bucket(WAITING, str(_("Waiting for an event"))),
-        OVERDUE: Bucket(OVERDUE, str(_("Overdue"))),
+        OVERDUE: Bucket(OVERDUE, str(_("Total overdue"))),
         TOTAL: Bucket(TOTAL, str(_("Total"))),
     }
     if key in special:

@@ -165,7 +165,7 @@ def _aging_columns(report: selectors.AgingReport) -> list[tuple[Any, Any]]:
         columns.append((b.label, lambda r, key=b.key: r.amounts.get(key, selectors.ZERO)))
     columns += [
         (_("Waiting for an event"), "waiting"),
-        (_("Overdue"), "overdue"),
+        (_("Total overdue"), "overdue"),
         (_("Total"), "total"),
         (
             _("Bad-debt risk"),
@@ -278,7 +278,7 @@ def aging_instalments_export(request: HttpRequest) -> HttpResponse:
         columns=[
             (_("customer"), "customer__name"),
             (_("contract"), lambda i: i.contract.number if i.contract_id else ""),
-            (_("order"), lambda i: i.order.number if i.order_id else ""),
+            (_("sales order"), lambda i: i.order.number if i.order_id else ""),
             (_("instalment"), "label"),
             (_("owner"), lambda i: str(i.owner)),
             (_("department"), "department__name"),

@@ -163,8 +163,8 @@ def statement_export(request: HttpRequest, customer_id: int) -> HttpResponse:
         sheet_title=_("Reconciliation statement"),
         columns=[
             (_("date"), "on"),
-            (_("what"), "kind"),
-            (_("document"), "document"),
+            (_("Entry"), "kind"),
+            (_("Document no."), "document"),
             (_("details"), "description"),
             (_("debit (owed)"), "debit"),
             (_("credit (paid)"), "credit"),

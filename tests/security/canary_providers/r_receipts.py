@@ -1,7 +1,8 @@
 """Canaries of the receipts part: a signed contract of the West canary employee whose plan the
 signing handler built (the instalment names carry the marker through the contract title on
 the plan page), and a bank acceptance bill recorded by finance for the canary customer, held,
-with the marker in its payer, note and bill number. Its id reaches the receipt and bill pages;
+with the marker in its payer, note and bill number. Its id reaches the receipt and bill pages,
+the first instalment's the instalment API;
 the plan page gets the contracts provider's contract id, the credit action the customer's."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ def provide(*, company: Any, emp: Any, values: dict[str, Any]) -> dict[str, Any]
     from xiaoguan.contracts import registries
     from xiaoguan.contracts.tests.test_amendments_support import lines_of, product, signed_contract
     from xiaoguan.customers.models import Customer
+    from xiaoguan.receivables.models import Instalment
     from xiaoguan.receivables.services.receipts import ReceiptData, receipt_record
 
     customer = Customer.objects.get(pk=values["customer_id"])
@@ -48,4 +50,6 @@ def provide(*, company: Any, emp: Any, values: dict[str, Any]) -> dict[str, Any]
             bill_maturity=today + timedelta(days=20),
         ),
     )
-    return {"receipt_id": receipt.pk}
+    instalment = Instalment.objects.filter(contract=contract).order_by("position").first()
+    assert instalment is not None
+    return {"receipt_id": receipt.pk, "instalment_id": instalment.pk}

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from xiaoguan.contracts.models import Contract
@@ -91,6 +91,11 @@ class _Rollback(Exception):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ops=OPS)
+# always among the examples: money moved by an amendment, then reversed; an amendment below
+# what was collected (refused); a hand allocation after an amendment
+@example(ops=[("pay", 500_000, 2, "auto"), ("amend", 0, 150), ("reverse", 0)])
+@example(ops=[("pay", 900_000, 0, "auto"), ("amend", 0, 10), ("credit",)])
+@example(ops=[("pay", 100_000, 2, "none"), ("amend", 1, 40), ("hand", 0, 3, 50_000), ("auto", 0)])
 def test_collected_plus_outstanding_is_the_total(company, ops):
     finance, rep = company.finance1, company.rep_e1
     try:

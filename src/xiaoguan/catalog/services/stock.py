@@ -139,6 +139,13 @@ def _lock_level(warehouse: Warehouse, product: Product) -> StockLevel:
         except IntegrityError:
             pass  # made by someone else meanwhile
         level = qs.get()
+    # Checked again under the lock: a warehouse closed meanwhile (its closing locks the same
+    # rows) takes no more stock.
+    if not Warehouse.objects.filter(pk=warehouse.pk, is_active=True).exists():
+        raise StockInvalid(
+            _("The warehouse %(name)s is inactive.") % {"name": warehouse.name},
+            fields={"warehouse_id": _("This warehouse is inactive.")},
+        )
     return level
 
 

@@ -91,3 +91,28 @@ def test_the_database_refuses_reserved_beyond_on_hand(company):
     stock_receive(actor=actor, warehouse_id=sh.pk, product_id=product.pk, quantity=D(2))
     with pytest.raises(IntegrityError), transaction.atomic():
         StockLevel.objects.filter(warehouse=sh, product=product).update(reserved=3)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_closing_a_warehouse_while_goods_arrive(company):
+    """Either the warehouse closes empty and the receipt is refused, or the receipt lands and
+    the closing is refused: never stock in a closed warehouse."""
+    from xiaoguan.catalog.errors import StockInvalid
+    from xiaoguan.catalog.models import Warehouse
+    from xiaoguan.catalog.services.stock import warehouse_deactivate
+
+    actor = company.logistics1
+    cd, product = make_warehouse(actor, "CD", "成都分仓"), extinguisher()
+    results = race(
+        [
+            lambda: stock_receive(
+                actor=actor, warehouse_id=cd.pk, product_id=product.pk, quantity=D(3)
+            ),
+            lambda: warehouse_deactivate(actor=actor, warehouse_id=cd.pk),
+        ]
+    )
+    assert sum(isinstance(r, StockInvalid) for r in results) == 1, results
+    cd = Warehouse.objects.get(pk=cd.pk)
+    on_hand = sum(StockLevel.objects.filter(warehouse=cd).values_list("on_hand", flat=True))
+    assert (cd.is_active, on_hand) in ((True, 3), (False, 0))

@@ -5,8 +5,9 @@ derive from real figures and a few products are below theirs), two stock counts 
 transfer from Shanghai to Chengdu. Orders, reservations and shipments come later from the
 orders and shipping demos, through the same services.
 
-The opening issues are written with ``stock_issue`` and then dated back over the last 90 days
-(the ledger's ``at`` is the time of writing): the one place the demo touches a ledger row."""
+The opening receipts and issues are written with ``stock_receive`` and ``stock_issue`` and then
+dated back over the last 90 days (the ledger's ``at`` is the time of writing): the one place
+the demo touches a ledger row."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ _SLOW_WORDS = ("推车式", "主机", "控制器", "报警阀", "水泵", "XBD",
 # Products that run low in Shanghai: sold fast lately, little left.
 _RUNNING_LOW = ("MFZ-ABC4", "JTY-GD-G3", "ZSTX15-68", "SN65")
 _OPENING = "期初销售出库"
+
+
+def _newest(product_id: int) -> int:
+    """The id of the product's movement just written."""
+    from xiaoguan.catalog.models import StockMovement
+
+    return StockMovement.objects.filter(product_id=product_id).values_list("pk", flat=True)[0]
 
 
 def _top(category: Any) -> str:
@@ -94,6 +102,8 @@ def load(*, users: dict[str, Any]) -> int:
             reference=f"RK{2026_0801 + n}",
             note="生产入库",
         )
+        opened = now - datetime.timedelta(days=90, hours=n % 9)
+        backdate.append((_newest(product.pk), opened))
         if n % 3 != 2:  # Chengdu keeps two products in three
             stock_receive(
                 actor=actor,
@@ -103,6 +113,7 @@ def load(*, users: dict[str, Any]) -> int:
                 reference=f"RK{2026_0801 + n}",
                 note="总仓发货入库",
             )
+            backdate.append((_newest(product.pk), opened))
         # Three months of sales before the system went live, a few shipments each.
         low = product.code in _RUNNING_LOW
         sold_per_day = daily * factor * (3.0 if low else 1.0)
@@ -120,9 +131,7 @@ def load(*, users: dict[str, Any]) -> int:
                 reference=_OPENING,
                 from_reserved=False,
             )
-            move_id = StockMovement.objects.filter(product_id=product.pk).values_list(
-                "pk", flat=True
-            )[0]
+            move_id = _newest(product.pk)
             days = 85 - s * (80 // shipments) - rng.randint(0, 5)
             backdate.append((move_id, now - datetime.timedelta(days=max(days, 1), hours=n % 9)))
     for move_id, at in backdate:

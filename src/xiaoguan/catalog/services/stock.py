@@ -412,8 +412,8 @@ def stock_transfer(
     out_level, in_level = locked[source.pk], locked[target.pk]
     if out_level.available < qty:
         raise _shortage(product, source, qty, out_level.available)
-    reference = _("Transfer %(from)s → %(to)s") % {"from": source.code, "to": target.code}
-    reference = reference[:40]
+    # Stored, so language-neutral: the two warehouse codes (the movement kind says "transfer").
+    reference = f"{source.code} → {target.code}"[:40]
     _move(
         out_level,
         actor=actor,

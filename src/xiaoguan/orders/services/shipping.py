@@ -893,6 +893,26 @@ def late_shipments_remind(*, today: date | None = None) -> int:
     return sent
 
 
+def shipment_hold_released(*, hold: CreditHold, actor: User) -> None:
+    """Finance released a shipment's credit hold: whoever prepared the order's waiting
+    shipments is told they can ship them now (nothing ships by itself)."""
+    from django.urls import reverse
+
+    from xiaoguan.core.notifications import notify
+
+    for shipment in Shipment.objects.filter(
+        order_id=hold.order_id, status=ShipmentStatus.PREPARED
+    ).select_related("created_by"):
+        notify(
+            recipient=shipment.created_by,
+            kind="orders.shipment_released",
+            title=gettext("Credit hold released: shipment %(number)s can be shipped")
+            % {"number": shipment.number},
+            url=reverse("orders:shipment_detail", kwargs={"shipment_id": shipment.pk}),
+            dedupe_key=f"orders.shipment_released:{hold.pk}:{shipment.pk}",
+        )
+
+
 # --- the contract's floor for amendments -------------------------------------------------
 
 

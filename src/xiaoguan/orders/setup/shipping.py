@@ -125,6 +125,10 @@ def register() -> None:
     ):
         register_nav(item)
     register_shipped_quantities(contract_shipped_quantities)
+    from xiaoguan.orders.services.credit import register_release_handler
+    from xiaoguan.orders.services.shipping import shipment_hold_released
+
+    register_release_handler("shipment", shipment_hold_released)
     _register_order_section()
 
 

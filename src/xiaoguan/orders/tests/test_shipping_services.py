@@ -408,3 +408,16 @@ def test_contract_delivered_counts_the_current_version(company, given, contract_
         deliver(company.rep_e1, s1)
         deliver(company.rep_e1, s2)
     assert delivered.calls == []
+
+
+def test_released_shipment_hold_tells_who_prepared_it(company, given, owes):
+    from xiaoguan.core.models import Notification
+    from xiaoguan.orders.services.credit import _release_handlers
+
+    Customer.objects.filter(pk=given.customer.pk).update(credit_limit=Decimal("1000.00"))
+    owes[given.customer.pk] = registries.Exposure(outstanding=Decimal("5000.00"))
+    s = prepare(company.logistics1, given.order, given.wh, {given.ext: "40"})
+    hold = ship(company.logistics1, s).hold
+    _release_handlers["shipment"](hold=hold, actor=company.finance1)
+    note = Notification.objects.get(recipient=company.logistics1, kind="orders.shipment_released")
+    assert s.number in note.title

@@ -244,3 +244,24 @@ def test_the_figures_of_an_unlimited_customer(company):
     cust = customer(company.rep_e1)
     figures = customer_credit_figures(customer=cust, added=Decimal(100))
     assert (figures.limit, figures.headroom, figures.blocked) == (None, None, False)
+
+
+def test_at_shipment_nothing_is_added_to_what_is_owed(company):
+    g = goods(company.gm)
+    cust = customer(company.rep_e1)
+    set_limit(cust, "10000")
+    order = submitted_direct(company, g, cust)  # ¥8,500, already in the plan once confirmed
+    with Owes({cust.pk: Exposure(outstanding=D(9000))}):
+        gate = credit_gate(
+            order=order, stage=CreditStage.SHIPMENT, amount=D("8500"), actor=company.logistics1
+        )
+    assert gate is None
+    with Owes({cust.pk: Exposure(outstanding=D("10000.01"))}):
+        hold = credit_gate(
+            order=order, stage=CreditStage.SHIPMENT, amount=D("8500"), actor=company.logistics1
+        )
+    assert (hold.stage, hold.figures["added"], hold.figures["reasons"]) == (
+        CreditStage.SHIPMENT,
+        "0.00",
+        ["over_limit"],
+    )

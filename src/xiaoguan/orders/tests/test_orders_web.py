@@ -168,3 +168,19 @@ def test_credit_hold_shown_listed_and_release_requested(client, company):
     assert hold.status == CreditHoldStatus.IN_APPROVAL
     client.force_login(company.rep_e1)
     assert client.get(reverse("orders:credit_hold_list")).status_code == 403
+
+
+def test_the_credit_hold_list_reads_a_fixed_number_of_queries(
+    client, company, django_assert_max_num_queries
+):
+    g = goods(company.gm)
+    for i in range(4):
+        cust = customer(company.rep_e1, f"客户{i}")
+        set_limit(cust, "100")
+        order = direct_order(company.rep_e1, cust, [line(g.hydrant, "1")])
+        order_submit(actor=company.rep_e1, order=order)
+        order_confirm(actor=company.mgr_east, order=order, confirmation_note="电话确认")
+    client.force_login(company.finance1)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("orders:credit_hold_list"))
+    assert response.content.decode().count('data-testid="credit-hold-row"') == 4

@@ -1,7 +1,7 @@
 """Canaries of the receivables reports (aging, statements, collection rate, payment
 behaviour): an overdue instalment of the West canary customer labelled with the marker, due
 this month (so it is in the collection rate too), a receipt whose reference carries the
-marker, and a lawsuit. Rows written directly (test set-up); the URL parameter of the
+marker, and a lawsuit (its id also serves ``instalment_id`` routes). Rows written directly (test set-up); the URL parameter of the
 statement pages is the canary customer's id, already provided."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def provide(*, company: Any, emp: Any, values: dict[str, Any]) -> dict[str, Any]
             status="signed",
             signed_on=today - timedelta(days=60),
         )
-    Instalment.objects.create(
+    instalment = Instalment.objects.create(
         owner=emp,
         department=emp.department,
         customer=customer,
@@ -67,4 +67,6 @@ def provide(*, company: Any, emp: Any, values: dict[str, Any]) -> dict[str, Any]
         outcome=f"{MARKER}-LAWSUIT",
         recorded_by=emp,
     )
-    return {}
+    # The instalment routes of the receipts part take an instalment id: this one serves them
+    # unless a provider that runs later gives its own.
+    return {} if "instalment_id" in values else {"instalment_id": instalment.pk}

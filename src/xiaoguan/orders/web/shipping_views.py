@@ -257,7 +257,13 @@ def shipment_prepare(request: HttpRequest, order_id: int) -> HttpResponse:
     return render(
         request,
         "orders/shipment_prepare.html",
-        {"order": order, "form": form, "rows": rows, "order_url": order_url(order)},
+        {
+            "order": order,
+            "form": form,
+            "rows": rows,
+            "order_url": order_url(order),
+            "any_remaining": any(x.remaining > 0 for x in lines),
+        },
     )
 
 

@@ -24,11 +24,25 @@ def remind_late_shipments() -> int:
     return late_shipments_remind()
 
 
+def _can_view_shipment(user, shipment) -> bool:
+    from xiaoguan.org.scope import can_see
+
+    return bool(user.has_right("orders.view") and can_see(shipment, user))
+
+
+def _can_edit_shipment(user, shipment) -> bool:
+    """The signed delivery note (签收单) is attached by whoever confirms deliveries or ships."""
+    return _can_view_shipment(user, shipment) and (
+        user.has_right("orders.deliver") or user.has_right("orders.ship")
+    )
+
+
 def register() -> None:
     from xiaoguan.contracts.registries import register_shipped_quantities
-    from xiaoguan.core import policy
+    from xiaoguan.core import attachments, policy
     from xiaoguan.core.navigation import NavItem
     from xiaoguan.core.navigation import register as register_nav
+    from xiaoguan.orders.models import Shipment
     from xiaoguan.orders.services.shipping import contract_shipped_quantities
     from xiaoguan.org import rights
 
@@ -125,6 +139,12 @@ def register() -> None:
     ):
         register_nav(item)
     register_shipped_quantities(contract_shipped_quantities)
+    attachments.register_owner(
+        Shipment,
+        can_view=_can_view_shipment,
+        can_edit=_can_edit_shipment,
+        label=_("shipment"),
+    )
     from xiaoguan.orders.services.credit import register_release_handler
     from xiaoguan.orders.services.shipping import shipment_hold_released
 

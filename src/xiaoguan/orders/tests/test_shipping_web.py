@@ -185,3 +185,36 @@ def test_the_order_page_shows_the_shipping_section(company, login, given):
     html = login(company.rep_e1).get(reverse("orders:order_detail", args=[given.order.pk]))
     assert s.number in html.content.decode()
     assert reverse("orders:shipment_prepare", args=[given.order.pk]) not in html.content.decode()
+
+
+def test_the_signed_delivery_note_is_attached_to_the_shipment(company, login, given):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoguan.core.models import Attachment
+
+    s = prepare(company.logistics1, given.order, given.wh, {given.ext: "5"})
+    c = login(company.rep_e1)
+    detail = reverse("orders:shipment_detail", args=[s.pk])
+    r = c.post(
+        reverse("attachment_upload"),
+        {
+            "owner": "orders.shipment",
+            "object_id": s.pk,
+            "next": detail,
+            "file": SimpleUploadedFile("签收单.pdf", b"%PDF-1.4 signed", "application/pdf"),
+        },
+    )
+    assert r.status_code == 302
+    assert Attachment.objects.filter(object_id=s.pk, name="签收单.pdf").exists()
+    assert "签收单.pdf" in c.get(detail).content.decode()
+    # out of scope: the West rep cannot attach to it
+    r = login(company.rep_w1).post(
+        reverse("attachment_upload"),
+        {
+            "owner": "orders.shipment",
+            "object_id": s.pk,
+            "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert r.status_code in (403, 404)
+    assert Attachment.objects.filter(object_id=s.pk).count() == 1

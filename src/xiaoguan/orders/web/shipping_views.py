@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoguan.contracts.models import Contract
+from xiaoguan.core import attachments, policy
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.orders.enums import ExceptionStatus, OrderStatus, ShipmentStatus
-from xiaoguan.orders.models import CreditHold, Order, ShippingPlan
+from xiaoguan.orders.models import CreditHold, Order, Shipment, ShippingPlan
 from xiaoguan.orders.selectors import shipping as selectors
 from xiaoguan.orders.services import exceptions as exception_services
 from xiaoguan.orders.services import shipping as services
@@ -200,6 +201,19 @@ def shipment_detail(request: HttpRequest, shipment_id: int) -> HttpResponse:
             "order_url": order_url(shipment.order),
             "can_ship": request.user.has_right("orders.ship"),
             "can_deliver": request.user.has_right("orders.deliver"),
+            "att": {
+                "items": list(
+                    attachments.attachments_for(
+                        user=request.user, obj=shipment, already_checked=True
+                    )
+                ),
+                "owner": attachments.owner_key(Shipment),
+                "object_id": shipment.pk,
+                "can_edit": request.user.has_right("orders.deliver")
+                or request.user.has_right("orders.ship"),
+                "max_mb": policy.value(attachments.MAX_SIZE_KEY),
+                "extensions": sorted(attachments.allowed_extensions()),
+            },
         },
     )
 

@@ -893,6 +893,23 @@ def late_shipments_remind(*, today: date | None = None) -> int:
     return sent
 
 
+def shipping_order_cancelled(*, order: Order, actor: User) -> None:
+    """``order_cancelled`` handler: the order's prepared shipments are cancelled (their goods
+    never left) and its plans dropped, in the cancellation's transaction."""
+    reason = gettext("The order was cancelled.")
+    for shipment in Shipment.objects.select_for_update().filter(
+        order_id=order.pk, status=ShipmentStatus.PREPARED
+    ):
+        shipment.status = ShipmentStatus.CANCELLED
+        shipment.cancelled_reason = reason
+        track(shipment, actor, "order cancelled")
+        shipment.save(update_fields=["status", "cancelled_reason", "updated_at"])
+    for plan in ShippingPlan.objects.select_for_update().filter(order_id=order.pk, is_active=True):
+        plan.is_active = False
+        track(plan, actor, "order cancelled")
+        plan.save(update_fields=["is_active"])
+
+
 def shipment_hold_released(*, hold: CreditHold, actor: User) -> None:
     """Finance released a shipment's credit hold: whoever prepared the order's waiting
     shipments is told they can ship them now (nothing ships by itself)."""

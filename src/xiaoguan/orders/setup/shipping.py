@@ -149,6 +149,10 @@ def register() -> None:
     from xiaoguan.orders.services.shipping import shipment_hold_released
 
     register_release_handler("shipment", shipment_hold_released)
+    from xiaoguan.orders.registries import order_cancelled
+    from xiaoguan.orders.services.shipping import shipping_order_cancelled
+
+    order_cancelled.connect(shipping_order_cancelled)
     _register_order_section()
 
 

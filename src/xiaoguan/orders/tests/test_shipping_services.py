@@ -421,3 +421,17 @@ def test_released_shipment_hold_tells_who_prepared_it(company, given, owes):
     _release_handlers["shipment"](hold=hold, actor=company.finance1)
     note = Notification.objects.get(recipient=company.logistics1, kind="orders.shipment_released")
     assert s.number in note.title
+
+
+def test_cancelling_an_order_drops_its_shipping_plans(company, given):
+    from xiaoguan.orders.models import ShippingPlan
+    from xiaoguan.orders.services.orders import order_cancel
+
+    plan = shipping.shipping_plan_create(
+        actor=company.logistics1,
+        order_id=given.order.pk,
+        planned_date=timezone.localdate(),
+        method=ShippingMethod.FREIGHT,
+    )
+    order_cancel(actor=company.rep_e1, order=given.order, reason="客户项目取消")
+    assert ShippingPlan.objects.get(pk=plan.pk).is_active is False

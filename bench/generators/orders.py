@@ -564,7 +564,7 @@ def generate_orders(ctx: GenContext) -> dict[str, int]:
             [],
         )
         cursor.execute(
-            "UPDATE contracts_contract c SET shipped_amount = x.v, invoiced_amount = CASE "
+            "UPDATE contracts_contract AS c SET shipped_amount = x.v, invoiced_amount = CASE "
             "WHEN c.status = 'completed' THEN c.total WHEN c.id %% 5 = 0 THEN round(x.v / 2, 2) "
             "ELSE x.v END FROM (SELECT o.contract_id AS id, sum(s.amount) AS v "
             "FROM orders_shipment s JOIN orders_order o ON o.id = s.order_id "

@@ -288,6 +288,11 @@ class _Money:
         }
 
 
+def _as_date(value) -> date | None:
+    """Dates from raw SQL: SQLite returns them as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _fully_delivered() -> dict[int, date]:
     """{contract version id: the date its orders had delivered all its quantities}."""
     from django.db import connection
@@ -295,16 +300,16 @@ def _fully_delivered() -> dict[int, date]:
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH shipped AS (SELECT o.contract_id AS cid, sum(sl.quantity) AS q, "
-            "max(s.delivered_on) AS d, bool_and(s.status = 'delivered') AS all_d "
+            "max(s.delivered_on) AS d, min(CASE WHEN s.status = 'delivered' THEN 1 ELSE 0 END) AS all_d "
             "FROM orders_shipmentline sl JOIN orders_shipment s ON s.id = sl.shipment_id "
             "JOIN orders_order o ON o.id = s.order_id WHERE o.contract_id IS NOT NULL "
             "AND s.status <> 'cancelled' GROUP BY o.contract_id), "
             "contracted AS (SELECT contract_id AS cid, sum(quantity) AS q "
             "FROM contracts_contractline GROUP BY contract_id) "
             "SELECT s.cid, s.d FROM shipped s JOIN contracted c ON c.cid = s.cid "
-            "WHERE s.all_d AND s.q >= c.q"
+            "WHERE s.all_d = 1 AND s.q >= c.q"
         )
-        return dict(cursor.fetchall())
+        return {pk: _as_date(on) for pk, on in cursor.fetchall()}
 
 
 def _direct_orders() -> list[tuple]:
@@ -321,7 +326,17 @@ def _direct_orders() -> list[tuple]:
             "AND o.total > 0 ORDER BY o.customer_id, o.id",
             [],
         )
-        return cursor.fetchall()
+        return [
+            (
+                *row[:5],
+                _cents(Decimal(str(row[5]))),
+                row[6],
+                _as_date(row[7]),
+                row[8],
+                _as_date(row[9]),
+            )
+            for row in cursor.fetchall()
+        ]
 
 
 @step(
@@ -506,7 +521,7 @@ def generate_receivables(ctx: GenContext) -> dict[str, int]:
             [],
         )
         cursor.execute(
-            "UPDATE contracts_contract c SET collected_amount = b.v, settlement_amount = "
+            "UPDATE contracts_contract AS c SET collected_amount = b.v, settlement_amount = "
             "CASE WHEN c.status = 'terminated' THEN b.v ELSE c.settlement_amount END "
             "FROM bench_collected b WHERE c.id = b.id"
         )

@@ -4,6 +4,7 @@
   all) by customer, first page of 50 rows with the totals and the row count, as the aging
   page asks it: ``receivables.selectors.aging.aging_report``. Budget 1 s.
 - ``ar_aging_rep``: the same report of one sales rep (own instalments). Budget 150 ms.
+- ``ar_aging_manager``: the same report of a region manager (subtree scope); no budget.
 - ``ar_statement``: the reconciliation statement of the rep's busiest customer for the
   statement page's default period (1 January to today):
   ``receivables.selectors.statements.customer_statement``. Budget 300 ms.
@@ -29,6 +30,7 @@ STATEMENT_BUDGET_MS = 300.0
 RECEIPT_BUDGET_MS = 50.0
 DIRECTOR = "bench-director"
 REP = "bench-rep-0001"
+MANAGER = "bench-mgr-r01"
 FINANCE = "bench-finance-01"
 PAGE_SIZE = 50  # receivables.web.aging_views.PAGE_SIZE
 RUNS_SLOW = 20
@@ -213,6 +215,17 @@ def measure_aging_rep(result) -> None:
     result.notes = (
         f"in-process, {RUNS_FAST} calls of aging_report(dimension='customer', limit=50) as "
         f"{REP} (own): {report.row_count:,} customers, {report.totals.count:,} open instalments"
+    )
+
+
+def measure_aging_manager(result) -> None:
+    call = _aging_call(MANAGER)
+    report = call()
+    _measure_calls(result, call, RUNS_FAST)
+    result.notes = (
+        f"in-process, {RUNS_FAST} calls of aging_report(dimension='customer', limit=50) as "
+        f"{MANAGER} (subtree: a region): {report.row_count:,} customers, "
+        f"{report.totals.count:,} open instalments"
     )
 
 
@@ -526,6 +539,14 @@ def scenarios(Scenario: Callable) -> list:
             floor_aging,
             user=REP,
             measure=measure_aging_rep,
+        ),
+        Scenario(
+            "ar_aging_manager",
+            "aging by customer of a region manager (subtree), page 1, in-process (no budget)",
+            "",
+            floor_aging,
+            user=MANAGER,
+            measure=measure_aging_manager,
         ),
         Scenario(
             "ar_statement",

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderChannel(models.TextChoices):
@@ -64,7 +65,7 @@ class CreditStage(models.TextChoices):
 
 
 class CreditHoldStatus(models.TextChoices):
-    OPEN = "open", _("Blocked")
+    OPEN = "open", pgettext_lazy("credit hold", "Blocked")
     IN_APPROVAL = "in_approval", _("Release requested")
     RELEASED = "released", _("Released by finance")
     REFUSED = "refused", _("Release refused")

@@ -127,7 +127,7 @@ class Order(Owned, Document):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = _("sales order")
         verbose_name_plural = _("orders")
         ordering = ["-order_date", "-pk"]
         indexes = [
@@ -149,7 +149,7 @@ class Order(Owned, Document):
 
 class OrderLine(models.Model):
     order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("sales order")
     )
     position = models.PositiveIntegerField(_("line"))
     contract_line = models.ForeignKey(
@@ -247,7 +247,7 @@ class CreditHold(Document):
     EXTRA_WORKFLOW_FIELDS = frozenset({"decided_by", "decision_note", "release_reason"})
 
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="credit_holds", verbose_name=_("order")
+        Order, on_delete=models.PROTECT, related_name="credit_holds", verbose_name=_("sales order")
     )
     stage = models.CharField(_("blocked at"), max_length=10, choices=CreditStage.choices)
     status = models.CharField(
@@ -298,7 +298,10 @@ class ShippingPlan(Owned):
     """发货计划: when, how and by whom an order (or part of it) is to be shipped."""
 
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="shipping_plans", verbose_name=_("order")
+        Order,
+        on_delete=models.PROTECT,
+        related_name="shipping_plans",
+        verbose_name=_("sales order"),
     )
     planned_date = models.DateField(_("planned shipping date"))
     method = models.CharField(_("shipping method"), max_length=10, choices=ShippingMethod.choices)
@@ -343,7 +346,7 @@ class Shipment(Owned, Document):
 
     number = models.CharField(_("shipment number"), max_length=30, unique=True)
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("order")
+        Order, on_delete=models.PROTECT, related_name="shipments", verbose_name=_("sales order")
     )
     plan = models.ForeignKey(
         ShippingPlan,
@@ -433,7 +436,7 @@ class OrderException(models.Model):
     resolution recorded; shown on the contract's timeline when the order has a contract."""
 
     order = models.ForeignKey(
-        Order, on_delete=models.PROTECT, related_name="exceptions", verbose_name=_("order")
+        Order, on_delete=models.PROTECT, related_name="exceptions", verbose_name=_("sales order")
     )
     shipment = models.ForeignKey(
         Shipment,

@@ -60,7 +60,7 @@ class Instalment(Owned):
         null=True,
         blank=True,
         related_name="instalments",
-        verbose_name=_("order"),
+        verbose_name=_("sales order"),
     )
     position = models.PositiveIntegerField(_("instalment"))
     label = models.CharField(_("name"), max_length=60)

@@ -5,26 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0003_ledger_index'),
-        ('receivables', '0001_initial'),
+        ("contracts", "0003_ledger_index"),
+        ("receivables", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanEvent',
+            name="PlanEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('delivery', 'Delivered'), ('acceptance', 'Accepted')], max_length=12, verbose_name='event')),
-                ('on', models.DateField(verbose_name='date')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('root', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contracts.contract', verbose_name='contract')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("delivery", "Delivered"), ("acceptance", "Accepted")],
+                        max_length=12,
+                        verbose_name="event",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                (
+                    "root",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contracts.contract",
+                        verbose_name="contract",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collection plan event',
-                'verbose_name_plural': 'collection plan events',
-                'constraints': [models.UniqueConstraint(fields=('root', 'kind'), name='plan_event_root_kind')],
+                "verbose_name": "collection plan event",
+                "verbose_name_plural": "collection plan events",
+                "constraints": [
+                    models.UniqueConstraint(fields=("root", "kind"), name="plan_event_root_kind")
+                ],
             },
         ),
     ]

@@ -83,7 +83,7 @@ def _navigation() -> None:
     for item in (
         NavItem(
             key="overdue",
-            label=_("Overdue"),
+            label=_("Overdue list"),
             url_name="receivables:overdue_list",
             icon="exclamation-triangle",
             right="receivables.view",

@@ -86,7 +86,7 @@ def overdue_export(request: HttpRequest) -> HttpResponse:
     kinds = dict(DunningKind.choices)
     return xlsx_response(
         filename="overdue.xlsx",
-        sheet_title=_("Overdue"),
+        sheet_title=_("Overdue list"),
         columns=[
             (_("customer"), "customer__name"),
             (

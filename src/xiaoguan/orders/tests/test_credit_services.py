@@ -90,7 +90,7 @@ def test_over_the_limit_the_order_goes_on_credit_hold_with_the_figures(company):
         D("8500.00"),
     )
     assert hold.figures["limit"] == "10000.00"
-    assert hold.figures["exposure"] == "2000"
+    assert hold.figures["exposure"] == "2000.00"
     assert hold.figures["projected"] == "10500.00"
     assert hold.figures["reasons"] == ["over_limit"]
     assert not OrderAllocation.objects.filter(line__order=order).exists()
@@ -132,7 +132,7 @@ def test_overdue_debt_beyond_the_policy_threshold_blocks(company):
     assert order.status == OrderStatus.CREDIT_HOLD
     hold = CreditHold.objects.get(order=order)
     assert hold.figures["reasons"] == ["overdue"]
-    assert (hold.figures["overdue"], hold.figures["overdue_days"]) == ("100", 61)
+    assert (hold.figures["overdue"], hold.figures["overdue_days"]) == ("100.00", 61)
 
 
 def test_finance_releases_the_hold_and_the_order_is_confirmed_with_stock_reserved(company):

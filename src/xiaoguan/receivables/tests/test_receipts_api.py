@@ -33,7 +33,7 @@ def _headers(user, key=None):
 
 class Api:
     def __init__(self, user, client=None):
-        self.client = client or Client()
+        self.client = client or Client(HTTP_ACCEPT_LANGUAGE="en")
         self.headers = _headers(user)
 
     def get(self, url, **params):

@@ -255,7 +255,7 @@ def order_list(request, filters: Query[OrderFilters]):
     )
 
 
-@router.get("/{order_id}", response=OrderOut, summary="One order with lines and credit holds")
+@router.get("/{int:order_id}", response=OrderOut, summary="One order with lines and credit holds")
 def order_detail(request, order_id: int):
     user = require_rights(request, "orders.view")
     return _fresh(user, order_id)
@@ -277,7 +277,7 @@ def order_create(request, payload: OrderIn):
 
 
 @router.post(
-    "/{order_id}/submit",
+    "/{int:order_id}/submit",
     response=OrderOut,
     summary="Submit a draft for review (422 order_invalid / order_over_contract)",
 )

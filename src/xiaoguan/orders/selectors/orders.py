@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from xiaoguan.contracts.enums import IN_FORCE
 from xiaoguan.contracts.models import Contract, ContractLine
+from xiaoguan.contracts.selectors.family import family_current, in_family
 from xiaoguan.customers.models import Customer
 from xiaoguan.orders.enums import OrderChannel, OrderStatus
 from xiaoguan.orders.errors import OrderNotFound
@@ -43,7 +44,7 @@ DEFAULT_SORT = "-date"
 def contract_current(*, contract: Contract) -> Contract:
     """The current version of the contract ``contract`` is a version of."""
     root_id = contract.root_id or contract.pk
-    return Contract.objects.get(Q(pk=root_id) | Q(root_id=root_id), is_current=True)
+    return family_current(root_id).get()
 
 
 def contract_ordered(
@@ -54,7 +55,7 @@ def contract_ordered(
     root_id = contract.root_id or contract.pk
     rows = (
         OrderLine.objects.filter(
-            Q(order__contract_id=root_id) | Q(order__contract__root_id=root_id),
+            in_family(root_id, "order__contract"),
         )
         .exclude(order__status=OrderStatus.CANCELLED)
         .exclude(order_id=exclude_order_id or 0)

@@ -18,13 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoguan.catalog.models import Product, ProductUnit, Warehouse
 from xiaoguan.contracts.enums import IN_FORCE
 from xiaoguan.contracts.models import Contract, ContractLine, PaymentTerm
+from xiaoguan.contracts.selectors.family import family_current
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import Conflict, InvalidTransition, PermissionDenied, StaleEdit
 from xiaoguan.core.history import track
@@ -636,11 +636,7 @@ def _lock_contract_family(contract_id: int) -> None:
     order taking from a contract locks that one row, so two cannot take the last units."""
     root_id = Contract.objects.filter(pk=contract_id).values_list("root_id", flat=True).first()
     root_id = root_id or contract_id
-    list(
-        Contract.objects.select_for_update()
-        .filter(Q(pk=root_id) | Q(root_id=root_id), is_current=True)
-        .values_list("pk", flat=True)
-    )
+    list(family_current(root_id).select_for_update().values_list("pk", flat=True))
 
 
 @transaction.atomic

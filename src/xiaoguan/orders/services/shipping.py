@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoguan.catalog.models import StockLevel, Warehouse
 from xiaoguan.contracts.enums import ContractStatus, EventKind
 from xiaoguan.contracts.models import Contract, ContractEvent, ContractLine
+from xiaoguan.contracts.selectors.family import family_current, in_family
 from xiaoguan.contracts.services.figures import contract_figures_set
 from xiaoguan.contracts.services.timeline import contract_event_add
 from xiaoguan.core.documents import ensure_transition
@@ -195,7 +196,7 @@ def root_id_of(contract: Contract) -> int:
 
 def root_orders(root_id: int):
     """Orders of every version of the contract whose root is ``root_id``."""
-    return Order.objects.filter(Q(contract_id=root_id) | Q(contract__root_id=root_id))
+    return Order.objects.filter(in_family(root_id))
 
 
 def taken_by_line(order_line_ids: list[int], *, exclude_shipment: int | None = None) -> dict:
@@ -560,7 +561,7 @@ def _issue_stock(*, actor: User, shipment: Shipment) -> None:
 def contract_shipped_value(root_id: int) -> Decimal:
     """The value of shipped and delivered shipments over every order of every version."""
     value = Shipment.objects.filter(
-        Q(order__contract_id=root_id) | Q(order__contract__root_id=root_id),
+        in_family(root_id, "order__contract"),
         status__in=GONE_STATUSES,
     ).aggregate(v=Sum("amount"))["v"]
     return value or Decimal("0.00")
@@ -662,7 +663,7 @@ def _delivered_by_key(root_id: int) -> dict[tuple[int, int], Decimal]:
     out: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for row in (
         ShipmentLine.objects.filter(
-            Q(shipment__order__contract_id=root_id) | Q(shipment__order__contract__root_id=root_id),
+            in_family(root_id, "shipment__order__contract"),
             shipment__status=ShipmentStatus.DELIVERED,
         )
         .values("order_line__product_id", "order_line__unit_id")
@@ -673,7 +674,7 @@ def _delivered_by_key(root_id: int) -> dict[tuple[int, int], Decimal]:
 
 
 def current_version(root_id: int) -> Contract | None:
-    return Contract.objects.filter(Q(pk=root_id) | Q(root_id=root_id), is_current=True).first()
+    return family_current(root_id).first()
 
 
 def contract_delivery_state(root_id: int) -> tuple[Contract | None, bool]:
@@ -740,9 +741,7 @@ def shipment_confirm_delivery(
         assert order.contract is not None
         root_id = root_id_of(order.contract)
         # Lock the contract's current version: two last deliveries at once tell it once.
-        Contract.objects.select_for_update().filter(
-            Q(pk=root_id) | Q(root_id=root_id), is_current=True
-        ).first()
+        family_current(root_id).select_for_update().first()
         was_delivered = contract_delivery_state(root_id)[1]
     shipment.status = ShipmentStatus.DELIVERED
     shipment.delivered_on = day
@@ -801,7 +800,7 @@ def contract_accepted_on(root_id: int) -> date | None:
 def last_delivery_on(root_id: int) -> date | None:
     return (
         Shipment.objects.filter(
-            Q(order__contract_id=root_id) | Q(order__contract__root_id=root_id),
+            in_family(root_id, "order__contract"),
             status=ShipmentStatus.DELIVERED,
         )
         .order_by("-delivered_on")
@@ -820,11 +819,7 @@ def contract_acceptance_record(
     if contract is None:
         raise NotFound()
     root_id = root_id_of(contract)
-    current = (
-        Contract.objects.select_for_update()
-        .filter(Q(pk=root_id) | Q(root_id=root_id), is_current=True)
-        .first()
-    )
+    current = family_current(root_id).select_for_update().first()
     if current is None or current.status != ContractStatus.SIGNED:
         raise AcceptanceNotAllowed()
     day = _date(on, field="on")
@@ -941,7 +936,7 @@ def contract_shipped_quantities(*, contract: Contract) -> dict[tuple[int, int], 
     out: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for row in (
         ShipmentLine.objects.filter(
-            Q(shipment__order__contract_id=root_id) | Q(shipment__order__contract__root_id=root_id),
+            in_family(root_id, "shipment__order__contract"),
             shipment__status__in=GONE_STATUSES,
         )
         .values("order_line__product_id", "order_line__unit_id")

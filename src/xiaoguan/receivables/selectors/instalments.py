@@ -10,6 +10,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoguan.contracts.selectors.family import in_family
 from xiaoguan.org.scope import visible
 from xiaoguan.receivables.models import Instalment
 
@@ -57,7 +58,7 @@ def instalment_list(
         qs = qs.filter(customer__name__icontains=str(customer))
     if filters.get("contract"):
         root = filters["contract"]
-        qs = qs.filter(Q(contract_id=root) | Q(contract__root_id=root))
+        qs = qs.filter(in_family(root))
     if filters.get("order"):
         qs = qs.filter(order_id=filters["order"])
     if filters.get("owner"):

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xiaoguan.contracts.models import Contract
+from xiaoguan.contracts.selectors.family import in_family
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
 from xiaoguan.receivables.models import InvoiceRecord
@@ -50,7 +51,7 @@ def invoice_list(
             .first()
         )
         root_id = root or filters["contract"]
-        qs = qs.filter(Q(contract_id=root_id) | Q(contract__root_id=root_id))
+        qs = qs.filter(in_family(root_id))
     if filters.get("issued_from"):
         qs = qs.filter(issued_on__gte=filters["issued_from"])
     if filters.get("issued_to"):

@@ -12,6 +12,7 @@ from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoguan.contracts.selectors.family import in_family
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.scope import visible
 from xiaoguan.receivables.enums import BILL_METHODS, BillStatus, InstalmentStatus, ReceiptStatus
@@ -61,7 +62,7 @@ def receipt_list(
         qs = qs.filter(customer__name__icontains=str(customer))
     if filters.get("contract"):
         contract_id = filters["contract"]
-        qs = qs.filter(contract_id=contract_id) | qs.filter(contract__root_id=contract_id)
+        qs = qs.filter(in_family(contract_id))
     return qs.order_by(*RECEIPT_SORTS.get(sort, RECEIPT_SORTS[RECEIPT_DEFAULT_SORT]))
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from xiaoguan.contracts.enums import ContractStatus, EventKind
 from xiaoguan.contracts.models import Contract
+from xiaoguan.contracts.selectors.family import family_current, in_family
 from xiaoguan.contracts.services.figures import contract_figures_set
 from xiaoguan.contracts.services.timeline import contract_event_add
 from xiaoguan.core.documents import ensure_transition
@@ -77,7 +78,7 @@ def _root_id(contract: Contract) -> int:
 
 
 def _family_q(root_id: int) -> Q:
-    return Q(contract_id=root_id) | Q(contract__root_id=root_id)
+    return in_family(root_id)
 
 
 def invoiced_total(*, root_id: int) -> Decimal:
@@ -98,7 +99,7 @@ def committed_total(*, root_id: int, exclude_id: int | None = None) -> Decimal:
 
 def _current(contract: Contract, *, lock: bool) -> Contract:
     root_id = _root_id(contract)
-    qs = Contract.objects.filter(Q(pk=root_id) | Q(root_id=root_id), is_current=True)
+    qs = family_current(root_id)
     if lock:
         qs = qs.select_for_update()
     current = qs.first()

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from xiaoguan.contracts.enums import IN_FORCE, EventKind
 from xiaoguan.contracts.models import Contract
+from xiaoguan.contracts.selectors.family import in_family
 from xiaoguan.contracts.services.figures import contract_figures_set
 from xiaoguan.contracts.services.timeline import contract_event_add
 from xiaoguan.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -112,7 +113,7 @@ def _root_id(contract: Contract) -> int:
 
 def family_q(root_id: int, prefix: str = "contract") -> Q:
     """Instalments (or rows with a contract) of any version of the contract ``root_id``."""
-    return Q(**{f"{prefix}_id": root_id}) | Q(**{f"{prefix}__root_id": root_id})
+    return in_family(root_id, prefix)
 
 
 def contract_collected(root_id: int) -> Decimal:

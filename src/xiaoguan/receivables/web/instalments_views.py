@@ -8,13 +8,13 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from xiaoguan.contracts.models import Contract
+from xiaoguan.contracts.selectors.family import family_current, in_family
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.org.scope import visible
@@ -100,12 +100,7 @@ def contract_plan(request: HttpRequest, contract_id: int) -> HttpResponse:
     if contract is None:
         raise Http404
     root_id = contract.root_id or contract.pk
-    current = (
-        Contract.objects.filter(Q(pk=root_id) | Q(root_id=root_id), is_current=True)
-        .select_related("customer", "owner")
-        .first()
-        or contract
-    )
+    current = family_current(root_id).select_related("customer", "owner").first() or contract
     instalments = list(
         selectors.instalment_list(
             user=request.user, filters={"contract": root_id}, sort=selectors.INSTALMENT_DEFAULT_SORT
@@ -113,7 +108,7 @@ def contract_plan(request: HttpRequest, contract_id: int) -> HttpResponse:
     )
     allocations = list(
         Allocation.objects.filter(
-            Q(instalment__contract_id=root_id) | Q(instalment__contract__root_id=root_id),
+            in_family(root_id, "instalment__contract"),
             is_active=True,
         )
         .select_related("receipt", "instalment")

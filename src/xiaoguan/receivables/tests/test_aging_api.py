@@ -48,7 +48,7 @@ def book(company):
 def test_aging_is_scoped_with_buckets_totals_and_risk(book, api, django_assert_max_num_queries):
     company, jia, _bing = book
     # auth and token (3), rights and scope (2), policy (1), rows, count, totals
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = api(company.mgr_east).get(f"{BASE}/aging/", {"as_of": AS_OF})
     assert response.status_code == 200
     data = response.json()

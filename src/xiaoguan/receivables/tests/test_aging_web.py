@@ -41,7 +41,7 @@ def test_report_page_per_customer_with_totals_and_flags(book, login, django_asse
     company, _jia, _yi, _bing = book
     client = login(company.mgr_east)
     # when
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("receivables:aging"), {"as_of": AS_OF.isoformat()})
     # then: the East only, the largest total first
     assert response.status_code == 200

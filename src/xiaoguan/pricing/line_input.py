@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xiaoguan.catalog.models import Product, ProductUnit
 from xiaoguan.core.errors import ApplicationError
+from xiaoguan.pricing.lines import LineFigures, line_figures
 
 MAX_MONEY = Decimal("99999999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
@@ -124,3 +125,24 @@ def lines_clean(
     if errors:
         raise error(invalid, fields=errors)
     return cleaned
+
+
+def line_priced(line: CleanLine, *, list_price: Decimal, errors: dict[str, str]) -> LineFigures:
+    """The figures of a cleaned line at its effective price, adding to ``errors`` what makes
+    them unusable: a unit price that comes out at zero or below (a discount of nearly 100 %),
+    an amount beyond what the database holds."""
+    figures = line_figures(
+        quantity=line.quantity,
+        list_price=list_price,
+        unit_price=line.unit_price,
+        discount=line.discount,
+    )
+    if figures.unit_price <= 0:
+        errors[f"lines.{line.position}.discount"] = _(
+            "Line %(n)s: the unit price must be positive."
+        ) % {"n": line.position}
+    if figures.amount > MAX_MONEY:
+        errors[f"lines.{line.position}.quantity"] = _("Line %(n)s: the amount is too large.") % {
+            "n": line.position
+        }
+    return figures

@@ -57,7 +57,7 @@ from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import can_see, visible
-from xiaoguan.pricing.line_input import CleanLine, lines_clean
+from xiaoguan.pricing.line_input import CleanLine, line_priced, lines_clean
 from xiaoguan.pricing.lines import LineFigures, document_totals, line_figures
 from xiaoguan.sales.enums import OPEN_STAGES, QuoteStatus
 from xiaoguan.sales.models import Opportunity, Quote
@@ -83,7 +83,6 @@ SUBJECT_TYPE = "contracts.contract"
 PRODUCTION_TASK = "contracts.production"
 LOGISTICS_TASK = "contracts.logistics"
 MAX_LINES = 200
-MAX_MONEY = Decimal("99999999999999.99")
 MAX_QUANTITY = Decimal("99999999999.999")
 CENT = Decimal("0.01")
 QTY_STEP = Decimal("0.001")
@@ -321,20 +320,7 @@ def contract_price_lines(
     errors: dict[str, str] = {}
     for c in cleaned:
         list_price = list_prices[c.position]
-        figures = line_figures(
-            quantity=c.quantity,
-            list_price=list_price,
-            unit_price=c.unit_price,
-            discount=c.discount,
-        )
-        if figures.unit_price <= 0:
-            errors[f"lines.{c.position}.discount"] = _(
-                "Line %(n)s: the unit price must be positive."
-            ) % {"n": c.position}
-        if figures.amount > MAX_MONEY:
-            errors[f"lines.{c.position}.quantity"] = _("Line %(n)s: the amount is too large.") % {
-                "n": c.position
-            }
+        figures = line_priced(c, list_price=list_price, errors=errors)
         priced.append(
             _PricedLine(
                 position=c.position,

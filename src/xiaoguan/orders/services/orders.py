@@ -45,8 +45,7 @@ from xiaoguan.orders.selectors.orders import contract_current, contract_remainin
 from xiaoguan.orders.services.credit import credit_gate, credit_holds_cancel
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import can_see, visible
-from xiaoguan.pricing.line_input import QTY_STEP, decimal_input, lines_clean
-from xiaoguan.pricing.lines import line_figures
+from xiaoguan.pricing.line_input import QTY_STEP, decimal_input, line_priced, lines_clean
 
 NUMBER_PREFIX = "SO"
 MAX_LINES = 200
@@ -369,20 +368,7 @@ def _direct_lines(
     errors: dict[str, str] = {}
     out: list[_Line] = []
     for c, effective in zip(cleaned, prices, strict=True):
-        figures = line_figures(
-            quantity=c.quantity,
-            list_price=effective.price,
-            unit_price=c.unit_price,
-            discount=c.discount,
-        )
-        if figures.unit_price <= 0:
-            errors[f"lines.{c.position}.discount"] = _(
-                "Line %(n)s: the unit price must be positive."
-            ) % {"n": c.position}
-        if figures.amount > MAX_MONEY:
-            errors[f"lines.{c.position}.quantity"] = _("Line %(n)s: the amount is too large.") % {
-                "n": c.position
-            }
+        figures = line_priced(c, list_price=effective.price, errors=errors)
         out.append(
             _Line(
                 position=c.position,

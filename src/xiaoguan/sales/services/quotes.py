@@ -39,8 +39,8 @@ from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import User
 from xiaoguan.org.scope import visible
-from xiaoguan.pricing.line_input import CleanLine, decimal_input, lines_clean
-from xiaoguan.pricing.lines import LineFigures, document_totals, line_figures
+from xiaoguan.pricing.line_input import CleanLine, decimal_input, line_priced, lines_clean
+from xiaoguan.pricing.lines import LineFigures, document_totals
 from xiaoguan.pricing.selectors.price_requests import PricedLine
 from xiaoguan.pricing.selectors.prices import PriceQuery, effective_prices
 from xiaoguan.pricing.services.price_requests import price_approval_check
@@ -208,24 +208,11 @@ def quote_price_lines(
     errors: dict[str, str] = {}
     for c, effective in zip(cleaned, prices, strict=True):
         list_price = effective.price
-        figures = line_figures(
-            quantity=c.quantity,
-            list_price=list_price,
-            unit_price=c.unit_price,
-            discount=c.discount,
-        )
-        if figures.unit_price <= 0:
-            errors[f"lines.{c.position}.discount"] = _(
-                "Line %(n)s: the unit price must be positive."
-            ) % {"n": c.position}
+        figures = line_priced(c, list_price=list_price, errors=errors)
         if figures.discount < MIN_DISCOUNT:
             errors[f"lines.{c.position}.unit_price"] = _(
                 "Line %(n)s: the unit price is far above the effective price; check it."
             ) % {"n": c.position}
-        if figures.amount > MAX_MONEY:
-            errors[f"lines.{c.position}.quantity"] = _("Line %(n)s: the amount is too large.") % {
-                "n": c.position
-            }
         priced.append(
             PricedQuoteLine(
                 position=c.position,

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from xiaoguan.catalog.errors import CodeTaken, StockInvalid, StockShortage
@@ -130,6 +130,14 @@ def _require(actor: User, right: str = MANAGE_RIGHT) -> None:
 def _lock_level(warehouse: Warehouse, product: Product) -> StockLevel:
     """The stock level row, locked for this transaction; created (at zero) on first use. Two
     first uses at once: the unique constraint lets one insert win, the other locks its row."""
+    # First the warehouse, in share mode: closing it (FOR UPDATE) waits for this transaction
+    # and then sees its stock, or this waits for the closing and sees it closed. Taken before
+    # the level so that the two never wait for each other in opposite orders.
+    if not _warehouse_active_shared(warehouse.pk):
+        raise StockInvalid(
+            _("The warehouse %(name)s is inactive.") % {"name": warehouse.name},
+            fields={"warehouse_id": _("This warehouse is inactive.")},
+        )
     qs = StockLevel.objects.select_for_update().filter(warehouse=warehouse, product=product)
     level = qs.first()
     if level is None:
@@ -139,14 +147,21 @@ def _lock_level(warehouse: Warehouse, product: Product) -> StockLevel:
         except IntegrityError:
             pass  # made by someone else meanwhile
         level = qs.get()
-    # Checked again under the lock: a warehouse closed meanwhile (its closing locks the same
-    # rows) takes no more stock.
-    if not Warehouse.objects.filter(pk=warehouse.pk, is_active=True).exists():
-        raise StockInvalid(
-            _("The warehouse %(name)s is inactive.") % {"name": warehouse.name},
-            fields={"warehouse_id": _("This warehouse is inactive.")},
-        )
     return level
+
+
+def _warehouse_active_shared(warehouse_id: int) -> bool:
+    """Whether the warehouse is active, holding a share lock on its row until the end of the
+    transaction (PostgreSQL ``FOR SHARE``: many stock changes at once, but no closing). SQLite
+    locks the whole database for a writer, so a plain read suffices there."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT is_active FROM catalog_warehouse WHERE id = %s FOR SHARE", [warehouse_id]
+            )
+            row = cursor.fetchone()
+        return bool(row and row[0])
+    return Warehouse.objects.filter(pk=warehouse_id, is_active=True).exists()
 
 
 def _move(

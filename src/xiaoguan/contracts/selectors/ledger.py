@@ -233,7 +233,9 @@ def ledger_totals(qs: QuerySet[Contract]) -> LedgerTotals:
         return Coalesce(Sum(name), Value(ZERO), output_field=_MONEY)
 
     row = qs.order_by().aggregate(
-        n=Count("pk"),
+        # count(*), not count(id): the id is not in ``contract_ledger_sums``, and counting it
+        # would send a wide scope back to the table.
+        n=Count("*"),
         total=total("total"),
         shipped=total("shipped_amount"),
         invoiced=total("invoiced_amount"),

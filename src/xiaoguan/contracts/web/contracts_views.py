@@ -25,6 +25,7 @@ from xiaoguan.contracts.selectors import templates as template_selectors
 from xiaoguan.contracts.selectors.execution import contract_execution_context
 from xiaoguan.contracts.services import contracts as services
 from xiaoguan.contracts.services.schedule import schedule_amounts
+from xiaoguan.contracts.web.contract_sections import sections_for
 from xiaoguan.contracts.web.contracts_forms import (
     ContractForm,
     SignForm,
@@ -387,6 +388,8 @@ def _detail_context(request: HttpRequest, contract: Contract) -> dict[str, Any]:
         # Effective prices and discounts show the price policy: pricing.view holders only.
         "show_prices": user.has_right("pricing.view"),
         **contract_execution_context(contract=contract, user=user),
+        # What higher parts add: orders and shipments, the collection plan, invoices.
+        "sections": sections_for(request, contract),
     }
 
 

@@ -6,15 +6,17 @@ for, and the export rows. Every queryset that reaches a user goes through
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from xiaoguan.contracts.enums import IN_FORCE
 from xiaoguan.contracts.models import Contract, ContractLine
-from xiaoguan.contracts.selectors.family import family_current, in_family
+from xiaoguan.contracts.selectors.family import family_current, family_ids, in_family
 from xiaoguan.customers.models import Customer
 from xiaoguan.orders.enums import OrderChannel, OrderStatus
 from xiaoguan.orders.errors import OrderNotFound
@@ -157,3 +159,71 @@ def order_list(
     if end:
         qs = qs.filter(order_date__lte=end)
     return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+# --- the contract page's section ------------------------------------------------------------
+
+CONTRACT_ORDERS_SHOWN = 50
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class ContractOrders:
+    """The orders of a contract family in the user's scope, newest first (at most ``shown``),
+    with the count of them all and the amounts ordered and shipped in those not cancelled."""
+
+    orders: list[Order]
+    count: int
+    total: Decimal
+    shipped: Decimal
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > len(self.orders)
+
+
+def contract_orders(
+    *, user: User, contract: Contract, shown: int = CONTRACT_ORDERS_SHOWN
+) -> ContractOrders:
+    """Orders taken against any version of ``contract`` that ``user`` may see: one query, and
+    one more for the figures only when there are more than ``shown``."""
+    root_id = contract.root_id or contract.pk
+    qs = visible(Order.objects.filter(in_family(root_id)), user)
+    rows = list(qs.select_related("contract").order_by("-order_date", "-pk")[: shown + 1])
+    live = ~Q(status=OrderStatus.CANCELLED)
+    if len(rows) <= shown:
+        kept = [o for o in rows if o.status != OrderStatus.CANCELLED]
+        return ContractOrders(
+            orders=rows,
+            count=len(rows),
+            total=sum((o.total for o in kept), Decimal(0)),
+            shipped=sum((o.shipped_amount for o in kept), Decimal(0)),
+        )
+    figures = qs.order_by().aggregate(
+        count=Count("pk"),
+        total=Coalesce(Sum("total", filter=live), Value(Decimal(0)), output_field=_MONEY),
+        shipped=Coalesce(
+            Sum("shipped_amount", filter=live), Value(Decimal(0)), output_field=_MONEY
+        ),
+    )
+    return ContractOrders(
+        orders=rows[:shown],
+        count=figures["count"],
+        total=figures["total"],
+        shipped=figures["shipped"],
+    )
+
+
+def contract_orderable_version(*, user: User, contract: Contract) -> Contract | None:
+    """The version of ``contract``'s family an order may be taken from now (the current one,
+    signed, in the user's scope, with something left to order), or None."""
+    root_id = contract.root_id or contract.pk
+    current = (
+        contract
+        if contract.is_current and contract.status in IN_FORCE
+        else orderable_contracts(user=user).filter(pk__in=family_ids(root_id)).first()
+    )
+    if current is None:
+        return None
+    remaining = contract_remaining(contract=current)
+    return current if any(q > 0 for q in remaining.values()) else None

@@ -27,8 +27,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xiaoguan.core import policy
-from xiaoguan.orders.enums import ExceptionStatus, ShipmentStatus
+from xiaoguan.orders.enums import CreditStage, ExceptionStatus, ShipmentStatus
 from xiaoguan.orders.models import (
+    CreditHold,
     Order,
     OrderException,
     OrderLine,
@@ -114,6 +115,12 @@ def plan_get(*, user: Any, plan_id: int) -> ShippingPlan:
     if plan is None:
         raise ShippingPlanNotFound()
     return plan
+
+
+def order_active_plans(*, order: Order) -> list[ShippingPlan]:
+    """The active shipping plans of ``order`` (the caller has checked the order's scope), for
+    the prepare-a-shipment form."""
+    return list(ShippingPlan.objects.filter(order=order, is_active=True))
 
 
 # --- shipments ---------------------------------------------------------------------------
@@ -295,6 +302,18 @@ def exception_get(*, user: Any, exception_id: int) -> OrderException:
     if found is None:
         raise OrderExceptionNotFound()
     return found
+
+
+def shipment_credit_hold(*, shipment: Shipment) -> CreditHold | None:
+    """The latest shipment-stage credit hold of the shipment's order while the shipment waits
+    to be shipped (prepared), else None (the caller has checked the shipment's scope)."""
+    if shipment.status != ShipmentStatus.PREPARED:
+        return None
+    return (
+        CreditHold.objects.filter(order_id=shipment.order_id, stage=CreditStage.SHIPMENT)
+        .order_by("-pk")
+        .first()
+    )
 
 
 # --- an order's shipping section -----------------------------------------------------------

@@ -1,7 +1,7 @@
 """Registrations of the orders part (R-ORD-1, R-ORD-2, R-RSK-1): rights, the credit policy
 rules, navigation, the approvals document type "credit_hold" with its default chain
-(finance), the data scope of credit holds, and what a released hold does; called from
-``AppConfig.ready()``."""
+(finance), the data scope of credit holds, what a released hold does, and the contract page's
+"Orders and shipments" section; called from ``AppConfig.ready()``."""
 
 from __future__ import annotations
 
@@ -137,3 +137,12 @@ def register() -> None:
         )
     )
     credit.register_release_handler(CreditStage.ORDER, _release_order)
+    _register_contract_section()
+
+
+def _register_contract_section() -> None:
+    """The contract page's "Orders and shipments" section."""
+    from xiaoguan.contracts.web import contract_sections
+    from xiaoguan.orders.web.contract_section import contract_section
+
+    contract_sections.register(contract_section)

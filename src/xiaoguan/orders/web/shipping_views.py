@@ -23,7 +23,7 @@ from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.orders.enums import ExceptionStatus, OrderStatus, ShipmentStatus
-from xiaoguan.orders.models import CreditHold, Order, Shipment, ShippingPlan
+from xiaoguan.orders.models import Order, Shipment, ShippingPlan
 from xiaoguan.orders.selectors import shipping as selectors
 from xiaoguan.orders.services import exceptions as exception_services
 from xiaoguan.orders.services import shipping as services
@@ -183,13 +183,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
 @require_right("orders.view")
 def shipment_detail(request: HttpRequest, shipment_id: int) -> HttpResponse:
     shipment = _shipment(request, shipment_id)
-    hold = (
-        CreditHold.objects.filter(order_id=shipment.order_id, stage="shipment")
-        .order_by("-pk")
-        .first()
-        if shipment.status == ShipmentStatus.PREPARED
-        else None
-    )
+    hold = selectors.shipment_credit_hold(shipment=shipment)
     return render(
         request,
         "orders/shipment_detail.html",
@@ -221,7 +215,7 @@ def shipment_detail(request: HttpRequest, shipment_id: int) -> HttpResponse:
 @require_right("orders.ship")
 def shipment_prepare(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _order(request, order_id)
-    plans = list(ShippingPlan.objects.filter(order=order, is_active=True))
+    plans = selectors.order_active_plans(order=order)
     initial: dict[str, Any] = {"warehouse_id": order.warehouse_id}
     if plans:
         initial.update(plan_id=plans[0].pk, method=plans[0].method, carrier=plans[0].carrier)

@@ -3,6 +3,8 @@ with status, due date and what is outstanding, through the one scope gate."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +14,8 @@ from django.utils import timezone
 
 from xiaoguan.contracts.selectors.family import in_family
 from xiaoguan.org.scope import visible
-from xiaoguan.receivables.models import Instalment
+from xiaoguan.receivables.enums import InstalmentStatus
+from xiaoguan.receivables.models import Allocation, Instalment
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 OUTSTANDING = ExpressionWrapper(F("amount") - F("collected") - F("written_off"), _MONEY)
@@ -92,4 +95,65 @@ def instalment_get(*, user: Any, instalment_id: int) -> Instalment | None:
         .select_related("customer", "contract", "order", "owner")
         .filter(pk=instalment_id)
         .first()
+    )
+
+
+def contract_allocations(*, root_id: int) -> QuerySet[Allocation]:
+    """The active allocations of receipts to the instalments of every version of the contract
+    ``root_id`` (the contract itself is checked against the user's scope by the caller), in
+    the order the money came in."""
+    return (
+        Allocation.objects.filter(in_family(root_id, "instalment__contract"), is_active=True)
+        .select_related("receipt", "instalment")
+        .order_by("receipt__received_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ContractPlan:
+    """A contract family's instalments in the user's scope (every version, closed ones
+    included) and the figures of those not closed: amount, collected, outstanding (of the
+    open ones) and overdue (open, due before ``today``)."""
+
+    instalments: list[Instalment]
+    amount: Decimal
+    collected: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+    closed: int
+    today: date
+
+
+def contract_collection_plan(*, user: Any, root_id: int, today: date | None = None) -> ContractPlan:
+    """One query, however many instalments: the rows with ``outstanding_value`` and
+    ``is_overdue``; the figures are summed from them."""
+    today = today or timezone.localdate()
+    rows = list(
+        instalment_list(user=user, filters={"contract": root_id}).order_by(
+            "contract__version_no", "position"
+        )
+    )
+    amount = collected = outstanding = overdue = Decimal(0)
+    closed = 0
+    for row in rows:
+        row.is_overdue = bool(  # type: ignore[attr-defined]
+            row.status == InstalmentStatus.OPEN and row.due_date and row.due_date < today
+        )
+        if row.status == InstalmentStatus.CLOSED:
+            closed += 1
+            continue
+        amount += row.amount
+        collected += row.collected
+        if row.status == InstalmentStatus.OPEN:
+            outstanding += row.outstanding_value  # type: ignore[attr-defined]
+            if row.is_overdue:  # type: ignore[attr-defined]
+                overdue += row.outstanding_value  # type: ignore[attr-defined]
+    return ContractPlan(
+        instalments=rows,
+        amount=amount,
+        collected=collected,
+        outstanding=outstanding,
+        overdue=overdue,
+        closed=closed,
+        today=today,
     )

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from xiaoguan.contracts.models import Contract
-from xiaoguan.contracts.selectors.family import family_current, in_family
+from xiaoguan.contracts.selectors.family import family_current
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.org.scope import visible
 from xiaoguan.receivables.enums import InstalmentStatus
-from xiaoguan.receivables.models import Allocation
 from xiaoguan.receivables.selectors import instalments as selectors
 
 PAGE_SIZE = 50
@@ -106,14 +105,7 @@ def contract_plan(request: HttpRequest, contract_id: int) -> HttpResponse:
             user=request.user, filters={"contract": root_id}, sort=selectors.INSTALMENT_DEFAULT_SORT
         ).order_by("contract__version_no", "position")
     )
-    allocations = list(
-        Allocation.objects.filter(
-            in_family(root_id, "instalment__contract"),
-            is_active=True,
-        )
-        .select_related("receipt", "instalment")
-        .order_by("receipt__received_on", "pk")
-    )
+    allocations = list(selectors.contract_allocations(root_id=root_id))
     open_rows = [i for i in instalments if i.status == InstalmentStatus.OPEN]
     return render(
         request,

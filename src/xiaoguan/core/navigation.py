@@ -18,6 +18,10 @@ class NavItem:
     right: str | None = None  # None: every signed-in user
     order: int = 100
     section: Any = ""
+    # A count shown beside the entry (open department tasks, say): the URL name of a view
+    # answering the badge's HTML. The page fetches it after loading, so a count costs no
+    # query in the page's own request.
+    badge_url_name: str | None = None
 
 
 _items: dict[str, NavItem] = {}
@@ -49,6 +53,7 @@ def items_for(user, path: str = "") -> list[dict[str, Any]]:
                     "url": _url(item.url_name),
                     "icon": item.icon,
                     "section": item.section,
+                    "badge_url": _url(item.badge_url_name) if item.badge_url_name else "",
                     "active": False,
                 }
             )

@@ -38,6 +38,7 @@ class OrgConfig(AppConfig):
                 key="org_tasks",
                 label=_("Department tasks"),
                 url_name="org:tasks",
+                badge_url_name="org:tasks_badge",
                 icon="inboxes",
                 right="org.tasks",
                 order=60,

@@ -115,3 +115,34 @@ def test_requester_sees_no_completion_form_but_cancels(company, prod, login):
 def test_sidebar_shows_department_tasks(company, prod, login, username):
     html = login(prod[{"xie": "head", "worker": "worker"}[username]]).get("/org/tasks/")
     assert "部门任务" in html.content.decode() or "Department tasks" in html.content.decode()
+
+
+def test_sidebar_badge_counts_open_tasks_of_the_users_departments(
+    company, prod, login, django_assert_max_num_queries
+):
+    # given: three open tasks for production, one of them done
+    for n in range(3):
+        _task(company, prod, title=f"任务{n}")
+    done = _task(company, prod, title="已完成")
+    tasks.department_task_complete(
+        actor=prod["worker"], task_id=done.pk, response="", data={"cost": "1", "days": "2"}
+    )
+    client = login(prod["worker"])
+    # when: the page carries the badge's address, and the badge answers the count
+    page = client.get("/org/tasks/").content.decode()
+    with django_assert_max_num_queries(6):
+        badge = client.get("/org/tasks/badge/")
+    # then
+    assert 'hx-get="/org/tasks/badge/"' in page
+    assert badge.status_code == 200
+    assert 'data-testid="tasks-badge"' in badge.content.decode()
+    assert ">3</span>" in badge.content.decode()
+
+
+def test_sidebar_badge_is_empty_without_open_tasks_and_needs_the_right(company, prod, login):
+    from xiaoguan.org.tests.factories import UserFactory
+
+    assert login(prod["worker"]).get("/org/tasks/badge/").content.decode().strip() == ""
+    nobody = UserFactory(username="norights2", department=company.depts["HQ"])
+    assert login(nobody).get("/org/tasks/badge/").status_code == 403
+    assert 'hx-get="/org/tasks/badge/"' not in login(nobody).get("/").content.decode()

@@ -93,6 +93,14 @@ def task_inbox(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_right("org.tasks")
+def task_badge(request: HttpRequest) -> HttpResponse:
+    """The sidebar's count of open tasks waiting for the user's departments (a fragment the
+    page loads after itself; nothing when none are open)."""
+    count = tasks.department_task_open_count(user=request.user)
+    return render(request, "org/tasks/_badge.html", {"count": count})
+
+
 def _detail(
     request: HttpRequest,
     task: DepartmentTask,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoguan.org.web import task_views, views
+from xiaoguan.org.web import picker_views, task_views, views
 
 app_name = "org"
 
@@ -20,6 +20,7 @@ urlpatterns = [
         name="department_reactivate",
     ),
     path("employees/", views.employee_list, name="employees"),
+    path("employees/picker/", picker_views.employee_picker, name="employee_picker"),
     path("employees/export/", views.employee_export, name="employee_export"),
     path("employees/new/", views.employee_create, name="employee_create"),
     path("employees/<int:employee_id>/", views.employee_detail, name="employee_detail"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("me/tokens/", views.my_tokens, name="my_tokens"),
     path("me/tokens/<int:token_id>/revoke/", views.my_token_revoke, name="my_token_revoke"),
     path("tasks/", task_views.task_inbox, name="tasks"),
+    path("tasks/badge/", task_views.task_badge, name="tasks_badge"),
     path("tasks/<int:department_task_id>/", task_views.task_detail, name="task_detail"),
     path(
         "tasks/<int:department_task_id>/complete/", task_views.task_complete, name="task_complete"

@@ -1,7 +1,8 @@
 """API of the price list (``/api/v1/pricing/prices``): the prices in force and the effective
 price for a customer. Cost, margin and the percentages of the discount policy are absent from
 the JSON (not null: absent) for callers without ``pricing.confidential``; they are not filter
-or sort keys for anyone."""
+or sort keys for anyone. Every page of the price list read through the API is an export of
+price data (R-ORG-2) and is recorded as an audit event, like an Excel export."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from xiaoguan.core.api import require_rights
+from xiaoguan.core.audit import audit_event_record
 from xiaoguan.core.errors import NotFound
+from xiaoguan.core.models import AuditKind
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.scope import visible
 from xiaoguan.pricing.selectors import price_list as selectors
@@ -88,6 +91,21 @@ def price_list(request, filters: Query[PriceFilters]):
                 else None
             )
         items.append(fields)
+    audit_event_record(
+        kind=AuditKind.EXPORT,
+        actor=user,
+        request=request,
+        summary=f"pricing.prices (API): {len(items)}",
+        detail={
+            "what": "pricing.prices",
+            "via": "api",
+            "rows": len(items),
+            "page": filters.page,
+            "on": on.isoformat(),
+            "filters": {k: v for k, v in chosen.items() if v},
+            "confidential": confidential,
+        },
+    )
     # Plain dicts: a field left out stays unset, so exclude_unset leaves it out of the JSON.
     return {
         "count": count,

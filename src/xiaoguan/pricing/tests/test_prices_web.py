@@ -166,6 +166,17 @@ def test_api_prices_with_confidential_fields_for_management(api, company, catalo
     assert item["cost_price"] == "987.55"
 
 
+def test_api_price_list_read_is_an_audited_export(api, company, catalog):
+    from xiaoguan.core.models import AuditEvent, AuditKind
+
+    api(company.gm).get("/api/v1/pricing/prices/", page_size=5, q="P0")
+    event = AuditEvent.objects.filter(kind=AuditKind.EXPORT).latest("pk")
+    assert event.actor_id == company.gm.pk
+    assert event.detail["what"] == "pricing.prices" and event.detail["via"] == "api"
+    assert event.detail["rows"] == 5 and event.detail["confidential"] is True
+    assert event.detail["filters"] == {"q": "P0"}
+
+
 def test_api_prices_ignore_cost_sort(api, company, catalog):
     data = api(company.rep_e1).get("/api/v1/pricing/prices/", sort="-cost_price").json()
     assert [i["product_code"] for i in data["items"][:2]] == ["P00", "P01"]

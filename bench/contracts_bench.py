@@ -89,9 +89,33 @@ def floor_pdf(user) -> list[tuple[str, list]]:
     ]
 
 
-def measure_pdf(result) -> None:
+def measure_pdf(result, *, cached: bool = False) -> None:
     """The contract PDF page in-process (Django test client, as the director): selector,
-    template and WeasyPrint rendering, PDF_RUNS times after two warm-up renders."""
+    template and WeasyPrint rendering, PDF_RUNS times after two warm-up renders. Without
+    ``cached`` every render lays the PDF out (the PDF cache is switched off for the run); with
+    it, the page is served from the cache of rendered PDFs after the first render."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    from xiaoguan.core import pdf
+
+    if not cached:
+        saved = pdf.cache
+        pdf.cache = DummyCache("pdf-off", {})
+        try:
+            _measure_pdf(result)
+        finally:
+            pdf.cache = saved
+        result.notes += "; every render laid out (PDF cache off)"
+    else:
+        _measure_pdf(result)
+        result.notes += "; served from the PDF cache after the first render"
+
+
+def measure_pdf_cached(result) -> None:
+    measure_pdf(result, cached=True)
+
+
+def _measure_pdf(result) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -151,6 +175,13 @@ def scenarios(Scenario: Callable) -> list:
             floor_pdf,
             measure=measure_pdf,
         ),
+        Scenario(
+            "contract_pdf_cached",
+            "contract PDF again (the same signed version), in-process",
+            "",
+            floor_pdf,
+            measure=measure_pdf_cached,
+        ),
     ]
 
 
@@ -159,4 +190,5 @@ BUDGETS_MS = {
     "ledger_manager": LEDGER_BUDGET_MS,
     "ledger_director": LEDGER_BUDGET_MS,
     "contract_pdf": PDF_BUDGET_MS,
+    "contract_pdf_cached": PDF_BUDGET_MS,
 }

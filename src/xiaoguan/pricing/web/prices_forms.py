@@ -15,7 +15,9 @@ from xiaoguan.pricing.services.prices import PriceChangeData, PriceChangeLineDat
 class PriceFilterForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(required=False, max_length=100)
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     sort = forms.CharField(required=False, max_length=20)
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -37,7 +39,9 @@ class EffectivePriceForm(BootstrapFormMixin, forms.Form):
     quantity = forms.DecimalField(
         label=_("quantity"), min_value=0.001, max_digits=14, decimal_places=3, initial=1
     )
-    on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, customers=(), products=(), units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +61,7 @@ class PriceChangeForm(BootstrapFormMixin, forms.Form):
         label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     effective_from = forms.DateField(
-        label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -110,10 +114,14 @@ class DiscountRuleForm(BootstrapFormMixin, forms.Form):
     )
     percent = forms.DecimalField(label=_("discount (%)"), max_digits=5, decimal_places=2)
     valid_from = forms.DateField(
-        label=_("valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("valid from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     valid_to = forms.DateField(
-        label=_("valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("valid to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
     note = forms.CharField(label=_("note"), required=False, max_length=200)

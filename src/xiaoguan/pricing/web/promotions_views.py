@@ -33,10 +33,12 @@ class PromotionForm(BootstrapFormMixin, forms.Form):
         label=gettext_lazy("promotion price"), max_digits=16, decimal_places=2
     )
     starts_on = forms.DateField(
-        label=gettext_lazy("starts"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("starts"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends_on = forms.DateField(
-        label=gettext_lazy("ends"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("ends"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=gettext_lazy("note"),

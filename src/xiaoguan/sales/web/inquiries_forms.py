@@ -94,7 +94,9 @@ class DecisionForm(BootstrapForm):
 
 class RequestFiguresForm(BootstrapForm):
     due_on = forms.DateField(
-        label=_("due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(
         label=_("Note to the departments"),

@@ -21,7 +21,7 @@ class QuoteForm(BootstrapForm):
     valid_until = forms.DateField(
         label=_("valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Empty: the default validity from the policy."),
     )
     opportunity = forms.TypedChoiceField(

@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoguan.core.search import PICKER_LIMIT, picker_term
 from xiaoguan.org import rights as rights_registry
 from xiaoguan.org import scope
 from xiaoguan.org.models import ApiToken, Department, Handover, Role, User
@@ -135,6 +136,24 @@ def employee_choices(*, user: User) -> QuerySet[User]:
     return visible(User.objects.filter(is_active=True).select_related("department"), user).order_by(
         "department__path", "username"
     )
+
+
+def employee_picker(*, user: User, q: str, limit: int = PICKER_LIMIT) -> list[User]:
+    """The employee picker's suggestions: active employees in the user's scope whose name or
+    user name contains ``q`` — those starting with it first, then by name — at most ``limit``,
+    in one query. A query too short to mean anything (core.search.picker_term) finds nobody."""
+    term = picker_term(q)
+    if not term:
+        return []
+    starts = Q(full_name__istartswith=term) | Q(username__istartswith=term)
+    qs = (
+        employee_choices(user=user)
+        .filter(Q(full_name__icontains=term) | Q(username__icontains=term))
+        .annotate(rank=Case(When(starts, then=Value(0)), default=Value(1)))
+        .only("pk", "full_name", "username", "department__name")
+        .order_by("rank", "full_name", "username", "pk")
+    )
+    return list(qs[:limit])
 
 
 def employee_history(*, employee: User) -> QuerySet:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 
+from xiaoguan.core.search import PICKER_LIMIT, picker_term
 from xiaoguan.customers.models import Contact, Customer, Tag
 from xiaoguan.customers.normalise import (
     normalise_credit_code,
@@ -148,6 +150,41 @@ def customer_list(
         qs = qs.filter(Exists(tagged))
     ordering = SORTS.get(sort) or SORTS[DEFAULT_SORT]
     return qs.select_related("owner", "department").prefetch_related("tags").order_by(*ordering)
+
+
+def customer_choices(*, user: User, include_inactive: bool = False) -> QuerySet[Customer]:
+    """Customers the user may pick in a form (an order, an opportunity, a receipt): in scope,
+    not merged into another, active unless ``include_inactive`` (money may still arrive from
+    a customer no longer served). Forms validate a posted id against this queryset."""
+    qs = _base(user).filter(merged_into__isnull=True)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("name_normalized", "pk")
+
+
+def customer_picker(
+    *, user: User, q: str, include_inactive: bool = False, limit: int = PICKER_LIMIT
+) -> list[Customer]:
+    """The customer picker's suggestions among ``customer_choices``: searched like the
+    customer list (name, pinyin initials, phone, credit code); names starting with ``q``
+    first, then shorter names (the closer match), at most ``limit``, with the owner, in one
+    query. A query too short to mean anything (core.search.picker_term) finds none."""
+    term = picker_term(q)
+    if not term:
+        return []
+    starts = Q(name__istartswith=term) | Q(name_initials__startswith=term.lower())
+    qs = (
+        customer_choices(user=user, include_inactive=include_inactive)
+        .filter(_search_q(term))
+        .select_related("owner")
+        .only("pk", "name", "city", "is_active", "owner__full_name", "owner__username")
+        .annotate(
+            rank=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            name_length=Length("name"),
+        )
+        .order_by("rank", "name_length", "name_normalized", "pk")
+    )
+    return list(qs[:limit])
 
 
 def customer_get(*, user: User, customer_id: int) -> Customer:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from xiaoguan.customers.web import (
     divisions_views,
+    picker_views,
     urls_classification,
     urls_data,
     urls_leads,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("<int:customer_id>/contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("picker/", picker_views.customer_picker, name="picker"),
     path("divisions/options/", divisions_views.division_options, name="division_options"),
 ]
 

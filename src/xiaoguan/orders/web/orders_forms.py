@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.catalog.models import Warehouse
 from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.orders.enums import OrderChannel, OrderStatus
 from xiaoguan.orders.services.orders import DIRECT_CHANNELS, OrderData, OrderLineData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 200
+CUSTOMER_NOT_IN_SCOPE = _(
+    "This customer is outside your scope or not available here: choose one from the suggestions."
+)
 
 
 class OrderFilterForm(forms.Form):
@@ -47,7 +51,16 @@ class OrderForm(BootstrapForm):
         choices=[(c, label) for c, label in OrderChannel.choices if c in DIRECT_CHANNELS],
         required=False,
     )
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None, required=False)
+    customer = forms.ModelChoiceField(
+        label=_("customer"),
+        queryset=None,
+        required=False,
+        widget=SearchPicker(
+            url_name="customers:picker",
+            placeholder=_("Type the customer's name, initials or phone"),
+        ),
+        error_messages={"invalid_choice": CUSTOMER_NOT_IN_SCOPE},
+    )
     order_date = forms.DateField(label=_("order date"), required=False, widget=DATE)
     requested_date = forms.DateField(
         label=_("requested delivery date"), required=False, widget=DATE

@@ -12,6 +12,8 @@ from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoguan.contracts.enums import ContractStatus
+from xiaoguan.contracts.models import Contract
 from xiaoguan.contracts.selectors.family import in_family
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.scope import visible
@@ -72,6 +74,24 @@ def receipt_totals(qs: QuerySet[Receipt]) -> dict[str, Any]:
         sum_amount=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=_MONEY),
         sum_allocated=Coalesce(Sum("allocated"), Value(Decimal(0)), output_field=_MONEY),
     )
+
+
+def receipt_customers(*, user: Any) -> QuerySet[Customer]:
+    """Customers a receipt may be recorded for: in scope, deactivated ones too (their money
+    still arrives). The receipt form validates the chosen customer against them."""
+    from xiaoguan.customers.selectors import customer_choices
+
+    return customer_choices(user=user, include_inactive=True)
+
+
+def receipt_contracts(*, user: Any, customer_id: int | None) -> QuerySet[Contract]:
+    """Signed contracts in force a receipt may pay, of the customer when one is chosen."""
+    qs = visible(
+        Contract.objects.filter(is_current=True, status=ContractStatus.SIGNED), user
+    ).select_related("customer")
+    if customer_id:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-signed_on", "-pk")
 
 
 def receipt_get(*, user: Any, receipt_id: int) -> Receipt | None:

@@ -16,8 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoguan.contracts.enums import ContractStatus
-from xiaoguan.contracts.models import Contract
 from xiaoguan.core.errors import ApplicationError
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
@@ -114,19 +112,6 @@ def receipt_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _customers(user: Any) -> Any:
-    return visible(Customer.objects.all(), user).only("pk", "name").order_by("name", "pk")
-
-
-def _contracts(user: Any, customer_id: int | None) -> Any:
-    qs = visible(
-        Contract.objects.filter(is_current=True, status=ContractStatus.SIGNED), user
-    ).select_related("customer")
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
-    return qs.order_by("-signed_on", "-pk")
-
-
 def _int(value: Any) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
@@ -134,8 +119,8 @@ def _int(value: Any) -> int | None:
 @require_right("receivables.manage")
 def receipt_create(request: HttpRequest) -> HttpResponse:
     customer_id = _int(request.POST.get("customer") or request.GET.get("customer"))
-    customers = _customers(request.user)
-    contracts = _contracts(request.user, customer_id)
+    customers = selectors.receipt_customers(user=request.user)
+    contracts = selectors.receipt_contracts(user=request.user, customer_id=customer_id)
     initial: dict[str, Any] = {"received_on": timezone.localdate(), "allocate": "auto"}
     if customer_id and customers.filter(pk=customer_id).exists():
         initial["customer"] = customer_id

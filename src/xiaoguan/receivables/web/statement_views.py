@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +19,9 @@ from xiaoguan.core.errors import ValidationFailed
 from xiaoguan.core.models import AuditKind
 from xiaoguan.core.pdf import pdf_response, render_pdf
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.core.xlsx import xlsx_response
+from xiaoguan.customers import selectors as customer_selectors
 from xiaoguan.customers.models import Customer
 from xiaoguan.org.scope import visible
 from xiaoguan.receivables.selectors.statements import Statement, customer_statement
@@ -72,24 +74,57 @@ def _statement(request: HttpRequest, customer_id: int) -> tuple[PeriodForm, Stat
         return form, None
 
 
+class StatementCustomerForm(forms.Form):
+    """The customer whose statement to draw up: suggested as the user types, checked against
+    the customers in the user's scope."""
+
+    customer = forms.ModelChoiceField(
+        queryset=None,
+        label=gettext_lazy("customer"),
+        widget=SearchPicker(
+            url_name="customers:picker",
+            params="inactive=1",
+            placeholder=gettext_lazy("Type the customer's name, initials or phone"),
+            autosubmit=True,
+        ),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "This customer is outside your scope or not available here: "
+                "choose one from the suggestions."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customer_selectors.customer_choices(
+            user=user, include_inactive=True
+        )
+
+
 @require_right(RIGHT)
 def statement_search(request: HttpRequest) -> HttpResponse:
-    """Find the customer whose statement to draw up (customers in the user's scope)."""
-    q = (request.GET.get("q") or "").strip()[:100]
-    customers: list[Customer] = []
-    if q:
-        customers = list(
-            visible(
-                Customer.objects.filter(name__icontains=q, merged_into__isnull=True), request.user
-            )
-            .select_related("owner")
-            .only("pk", "name", "owner__full_name", "owner__username")
-            .order_by("name", "pk")[:SEARCH_LIMIT]
+    """Find the customer whose statement to draw up (customers in the user's scope): the
+    picker goes straight to the statement; without JavaScript ``?q=`` lists the matches."""
+    form = StatementCustomerForm(
+        request.GET if "customer" in request.GET else None, user=request.user
+    )
+    if form.is_bound and form.is_valid():
+        return redirect(
+            "receivables:statement_detail", customer_id=form.cleaned_data["customer"].pk
         )
+    q = (request.GET.get("q") or "").strip()[:100]
+    customers = (
+        customer_selectors.customer_picker(
+            user=request.user, q=q, include_inactive=True, limit=SEARCH_LIMIT
+        )
+        if q
+        else []
+    )
     return render(
         request,
         "receivables/statement_search.html",
-        {"q": q, "customers": customers, "limit": SEARCH_LIMIT},
+        {"q": q, "customers": customers, "limit": SEARCH_LIMIT, "form": form},
     )
 
 

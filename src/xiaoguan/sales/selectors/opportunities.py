@@ -46,6 +46,14 @@ _MONEY = DecimalField(max_digits=20, decimal_places=2)
 CENT = Decimal("0.01")
 
 
+def opportunity_customers(*, user: User) -> QuerySet[Customer]:
+    """Customers an opportunity may be entered for: active, in the user's scope. The form
+    validates the chosen customer against them; the page suggests them as typed."""
+    from xiaoguan.customers.selectors import customer_choices
+
+    return customer_choices(user=user)
+
+
 def _base(user: User) -> QuerySet[Opportunity]:
     return visible(Opportunity.objects.all(), user)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.sales.enums import OPEN_STAGES, LostReason, Stage
 from xiaoguan.sales.models import Opportunity
 from xiaoguan.sales.services.opportunities import OpportunityData
@@ -19,7 +20,20 @@ class OpportunityForm(BootstrapForm):
     """New and edit. The customer is chosen among those the user may see; the stage only on
     entry (later it moves with the stage buttons); owner and department never."""
 
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None)
+    customer = forms.ModelChoiceField(
+        label=_("customer"),
+        queryset=None,
+        widget=SearchPicker(
+            url_name="customers:picker",
+            placeholder=_("Type the customer's name, initials or phone"),
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "This customer is outside your scope or not available here: "
+                "choose one from the suggestions."
+            )
+        },
+    )
     name = forms.CharField(label=_("opportunity name"), max_length=200)
     stage = forms.ChoiceField(
         label=_("stage"), choices=[(s.value, s.label) for s in OPEN_STAGES], required=False
@@ -91,7 +105,13 @@ class OpportunityFilterForm(BootstrapForm):
         required=False,
         choices=[("", _("All stages")), ("open", _("Open")), *Stage.choices],
     )
-    owner = forms.ModelChoiceField(label=_("owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(
+        label=_("owner"),
+        queryset=None,
+        required=False,
+        widget=SearchPicker(url_name="org:employee_picker", placeholder=_("All owners"), size="sm"),
+        error_messages={"invalid_choice": _("This employee is not in your scope: choose another.")},
+    )
     team = forms.ModelChoiceField(label=_("team"), queryset=None, required=False)
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     close_from = forms.DateField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,9 +20,7 @@ from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.core.xlsx import xlsx_response
-from xiaoguan.customers.models import Customer
 from xiaoguan.org import selectors as org_selectors
-from xiaoguan.org.scope import visible
 from xiaoguan.sales.enums import CLOSED_STAGES, OPEN_STAGES, LostReason, Stage
 from xiaoguan.sales.models import Opportunity
 from xiaoguan.sales.selectors import opportunities as selectors
@@ -132,9 +131,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
 
 
 def _customers(request: HttpRequest):
-    return visible(Customer.objects.filter(is_active=True), request.user).order_by(
-        "name_normalized", "pk"
-    )
+    return selectors.opportunity_customers(user=request.user)
 
 
 @require_right("sales.opportunities_edit")
@@ -150,6 +147,9 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
         customers = customers.filter(pk=customer.pk)
         initial["customer"] = customer.pk
     form = OpportunityForm(request.POST or None, customers=customers, initial=initial)
+    if customer is not None:
+        # entered from the customer's page: the customer is given (named in the title)
+        form.fields["customer"].widget = forms.HiddenInput()
     if request.method == "POST" and form.is_valid():
         try:
             opp = services.opportunity_create(actor=request.user, data=form.to_data())

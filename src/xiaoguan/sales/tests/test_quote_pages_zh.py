@@ -28,3 +28,21 @@ def test_edit_form_shows_the_validity_date(quote, company, login):
     body = client.get(url, **ZH).content.decode()
     # then the date input holds the validity in the format it accepts
     assert 'name="valid_until" value="2099-12-27"' in body
+
+
+def test_the_customers_answer_has_its_own_label(quote, company, login):
+    from xiaoguan.approvals.models import ApprovalTask
+    from xiaoguan.approvals.services import approval_decide
+    from xiaoguan.sales.services import quotes as services
+
+    # given a quote with notes, accepted by the customer with a note of its own
+    services.quote_submit(actor=company.rep_e1, quote=quote)
+    for task in ApprovalTask.objects.filter(request__doc_type="quote", status="pending"):
+        approval_decide(task_id=task.pk, actor=task.approver, decision="approve")
+    quote.refresh_from_db()
+    services.quote_accept(actor=company.rep_e1, quote=quote, note="客户已盖章回传")
+    # when the rep opens it in Chinese
+    body = login(company.rep_e1).get(reverse("sales:quote_detail", args=[quote.pk]), **ZH)
+    # then the answer is labelled as the customer's answer
+    html = body.content.decode()
+    assert '客户答复</dt><dd class="col-sm-8">客户已盖章回传' in html

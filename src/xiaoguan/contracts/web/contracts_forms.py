@@ -19,12 +19,13 @@ MAX_ROWS = 200
 
 
 class ContractForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None)
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=None, empty_label="—")
     title = forms.CharField(label=_("subject"), max_length=200)
     template = forms.ModelChoiceField(
         label=_("template"),
         queryset=None,
         required=False,
+        empty_label="—",
         help_text=_("The clauses are filled in from the template on every save of the draft."),
     )
     price_date = forms.DateField(label=_("prices as of"), required=False, widget=DATE)
@@ -54,7 +55,9 @@ class ContractForm(BootstrapForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, customers, templates, contract=None, **kwargs: Any) -> None:
-        if contract is not None and not args:
+        # Also when bound: a disabled field (the customer and price date of a contract drafted
+        # from a quote) takes its value from ``initial``, never from the posted data.
+        if contract is not None:
             kwargs.setdefault(
                 "initial",
                 {

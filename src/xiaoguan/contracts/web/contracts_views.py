@@ -1,5 +1,6 @@
 """Contract pages (R-CON-1..3): draft from scratch, a template or an accepted quote, with the
-HTMX line and schedule editor; detail with lines, schedule, after-sales terms, clauses,
+HTMX line and schedule editor; detail with lines, schedule, the sections higher parts add
+(``contract_sections``: orders, collection plan, invoices), after-sales terms, clauses,
 approvals and the execution timeline; submit, withdraw, cancel; signing with the signed scan.
 Thin: selectors read (scoped), services write. The contract list is the ledger
 (``contracts:ledger``)."""

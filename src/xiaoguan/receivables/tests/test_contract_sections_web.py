@@ -34,7 +34,7 @@ def _page(client, contract: Contract) -> str:
 
 
 def _section(html: str, testid: str) -> str:
-    match = re.search(rf'data-testid="{testid}".*?</table>', html, re.S)
+    match = re.search(rf'data-testid="{testid}".*?(?=<div class="card mb-3"|$)', html, re.S)
     return match.group(0) if match else ""
 
 

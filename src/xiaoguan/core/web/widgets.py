@@ -20,7 +20,8 @@ class SearchPicker(forms.Widget):
 
     ``url_name`` answers ``?q=`` with JSON ``{"items": [{"id", "label", "detail"}], "more"}``
     (see ``static/xg/picker.js``). ``size="sm"`` for filter bars; ``autosubmit=True`` submits
-    the form when a record is chosen or cleared."""
+    the form when a record is chosen or cleared; ``reload=True`` opens the page again with
+    ``?<name>=<id>`` instead (a form whose other choices depend on this one)."""
 
     template_name = "core/_search_picker.html"
 
@@ -32,6 +33,7 @@ class SearchPicker(forms.Widget):
         placeholder: Any = None,
         size: str = "",
         autosubmit: bool = False,
+        reload: bool = False,
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs)
@@ -40,6 +42,7 @@ class SearchPicker(forms.Widget):
         self.placeholder = placeholder
         self.size = size
         self.autosubmit = autosubmit
+        self.reload = reload
         self.choices: Any = ()
 
     def format_value(self, value: Any) -> str:
@@ -79,6 +82,7 @@ class SearchPicker(forms.Widget):
             "placeholder": self.placeholder or _("Type to search"),
             "size": self.size,
             "autosubmit": self.autosubmit,
+            "reload": self.reload,
         }
         return context
 

@@ -85,12 +85,16 @@ def receipt_customers(*, user: Any) -> QuerySet[Customer]:
 
 
 def receipt_contracts(*, user: Any, customer_id: int | None) -> QuerySet[Contract]:
-    """Signed contracts in force a receipt may pay, of the customer when one is chosen."""
+    """Signed contracts in force a receipt may pay: the chosen customer's; none before a
+    customer is chosen (a company's whole book would not fit in a drop-down)."""
+    if not customer_id:
+        return Contract.objects.none()
     qs = visible(
-        Contract.objects.filter(is_current=True, status=ContractStatus.SIGNED), user
+        Contract.objects.filter(
+            is_current=True, status=ContractStatus.SIGNED, customer_id=customer_id
+        ),
+        user,
     ).select_related("customer")
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
     return qs.order_by("-signed_on", "-pk")
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.listing import sort_columns
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.enums import CustomerClass
 from xiaoguan.org import selectors as org_selectors
@@ -40,8 +41,18 @@ def dimension_choices() -> list[tuple[str, Any]]:
 class AgingFilterForm(forms.Form):
     dimension = forms.ChoiceField(required=False, label=gettext_lazy("Group by"))
     as_of = forms.DateField(required=False, label=gettext_lazy("As of"))
-    owner = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label=gettext_lazy("owner")
+    # A search picker, not a <select> of every employee in scope; the field still refuses
+    # an owner outside the scope.
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=gettext_lazy("owner"),
+        widget=SearchPicker(
+            url_name="org:employee_picker", placeholder=gettext_lazy("All owners"), size="sm"
+        ),
+        error_messages={
+            "invalid_choice": gettext_lazy("This employee is not in your scope: choose another.")
+        },
     )
     department = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label=gettext_lazy("department")
@@ -49,12 +60,16 @@ class AgingFilterForm(forms.Form):
     customer_class = forms.ChoiceField(required=False, label=gettext_lazy("customer class"))
     sort = forms.CharField(required=False, max_length=30)
 
-    def __init__(self, *args: Any, owners: list, departments: list, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: Any, departments: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dimension"].choices = dimension_choices()
-        self.fields["owner"].choices = [("", _("All owners")), *owners]
+        self.fields["owner"].queryset = owners
         self.fields["department"].choices = [("", _("All departments")), *departments]
         self.fields["customer_class"].choices = [("", _("All classes")), *CustomerClass.choices]
+
+    def clean_owner(self) -> int | None:
+        owner = self.cleaned_data.get("owner")
+        return owner.pk if owner is not None else None
 
     def clean_as_of(self) -> date | None:
         value = self.cleaned_data.get("as_of")
@@ -63,13 +78,12 @@ class AgingFilterForm(forms.Form):
         return value
 
 
-def _choices(user: Any) -> dict[str, list]:
-    owners = [
-        (u.pk, str(u))
-        for u in org_selectors.employee_choices(user=user).only(
-            "pk", "full_name", "username", "department__path"
-        )
-    ]
+def _choices(user: Any) -> dict[str, Any]:
+    """The owner filter validates against the scoped employees (no rows are read until an
+    owner is chosen); the departments are few and stay a <select>."""
+    owners = org_selectors.employee_choices(user=user).only(
+        "pk", "full_name", "username", "department__path"
+    )
     departments = [
         (d.pk, "\u3000" * max(d.depth - 1, 0) + d.name)
         for d in org_selectors.department_choices(user=user).only("pk", "name", "depth", "path")

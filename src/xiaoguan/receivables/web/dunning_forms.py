@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.receivables.enums import DunningKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -79,7 +80,15 @@ class OverdueFilterForm(BootstrapForm):
         required=False,
         choices=[("rep", _("Per rep")), ("team", _("Per team"))],
     )
-    owner = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label=_("owner"))
+    # A search picker, not a <select> of every employee in scope; the field still refuses
+    # an owner outside the scope.
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("owner"),
+        widget=SearchPicker(url_name="org:employee_picker", placeholder=_("All owners"), size="sm"),
+        error_messages={"invalid_choice": _("This employee is not in your scope: choose another.")},
+    )
     department = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label=_("department")
     )
@@ -93,7 +102,11 @@ class OverdueFilterForm(BootstrapForm):
     no_action = forms.BooleanField(required=False, label=_("No dunning yet"))
     sort = forms.CharField(required=False, max_length=20)
 
-    def __init__(self, *args: Any, owners: list, departments: list, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: Any, departments: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("All owners")), *owners]
+        self.fields["owner"].queryset = owners
         self.fields["department"].choices = [("", _("All departments")), *departments]
+
+    def clean_owner(self) -> int | None:
+        owner = self.cleaned_data.get("owner")
+        return owner.pk if owner is not None else None

@@ -26,7 +26,7 @@ SORT_COLUMNS = ("due", "outstanding", "customer", "last")
 
 def _search(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
     user = request.user
-    owners = [(u.pk, str(u)) for u in selectors.owner_choices(user=user)[:500]]
+    owners = selectors.owner_choices(user=user).only("pk", "full_name", "username")
     departments = [
         (d.pk, "\u3000" * max(d.depth - 1, 0) + d.name)
         for d in selectors.department_choices(user=user)[:500]

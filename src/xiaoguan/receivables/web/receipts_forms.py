@@ -49,6 +49,7 @@ class ReceiptForm(BootstrapForm):
             url_name="customers:picker",
             params="inactive=1",
             placeholder=_("Type the customer's name, initials or phone"),
+            reload=True,
         ),
         error_messages={
             "invalid_choice": _(
@@ -62,8 +63,9 @@ class ReceiptForm(BootstrapForm):
         queryset=None,
         required=False,
         help_text=_(
-            "Optional. With a contract the money pays only that contract's instalments; "
-            "without one it pays the customer's oldest instalments first."
+            "Optional, among the chosen customer's signed contracts. With a contract the money "
+            "pays only that contract's instalments; without one it pays the customer's oldest "
+            "instalments first."
         ),
     )
     method = forms.ChoiceField(label=_("method"), choices=ReceiptMethod.choices)

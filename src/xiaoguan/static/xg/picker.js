@@ -81,6 +81,18 @@
     p.clear.hidden = !id && !label;
     close(p);
     say(p, "");
+    if (changed && p.root.hasAttribute("data-xg-picker-reload")) {
+      // the page's other choices depend on this one: open it again for the chosen record
+      var params = new URLSearchParams(window.location.search);
+      if (id) {
+        params.set(p.value.name, id);
+      } else {
+        params.delete(p.value.name);
+      }
+      var query = params.toString();
+      window.location.assign(window.location.pathname + (query ? "?" + query : ""));
+      return;
+    }
     if (changed) {
       p.value.dispatchEvent(new Event("change", { bubbles: true }));
     }

@@ -65,7 +65,7 @@ class ProblemForm(BootstrapForm):
 
     def __init__(self, *args: Any, departments: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department_id"].choices = [("", "---------")] + [
+        self.fields["department_id"].choices = [("", "—")] + [
             (d.pk, f"{'· ' * max(d.depth - 1, 0)}{d.name}") for d in departments
         ]
 

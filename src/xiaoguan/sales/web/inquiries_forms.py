@@ -15,7 +15,7 @@ class InquiryForm(BootstrapForm):
     """Registration and edit (of an inquiry awaiting the decision). The customer is chosen
     among those the user may see and fixed afterwards; the opportunity among the customer's."""
 
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None)
+    customer = forms.ModelChoiceField(label=_("customer"), queryset=None, empty_label="—")
     kind = forms.ChoiceField(label=_("kind"), choices=InquiryKind.choices)
     source = forms.ChoiceField(label=_("source"), choices=InquirySource.choices)
     title = forms.CharField(label=_("subject"), max_length=200)

@@ -36,6 +36,7 @@ from xiaoguan.pricing.services.price_requests import price_approval_check
 from xiaoguan.sales.enums import OPEN_STAGES, InquiryStatus, LostReason, QuoteStatus
 from xiaoguan.sales.models import Inquiry, Opportunity, Quote
 from xiaoguan.sales.selectors import quotes as selectors
+from xiaoguan.sales.selectors.inquiries import inquiry_figures_for
 from xiaoguan.sales.services import quotes as services
 from xiaoguan.sales.web.quotes_forms import (
     BLANK_ROWS,
@@ -278,6 +279,14 @@ def quote_create(request: HttpRequest) -> HttpResponse:
             raise Http404
         customer = inquiry.customer
         initial.update(title=inquiry.title, opportunity=inquiry.opportunity_id)
+        # What the technical and production departments filled in, shown before saving (the
+        # service copies the same figures into fields left empty); the cost only to its holders.
+        figures = inquiry_figures_for(inquiry=inquiry, user=request.user)
+        initial.update(
+            technical_notes=figures.get("technical_notes") or "",
+            delivery_lead_days=figures.get("lead_time_days"),
+            cost_estimate=figures.get("cost_estimate"),
+        )
     opp_id = source.get("opportunity", "")
     if customer is None and opp_id.isdigit():
         opp = (

@@ -1,5 +1,6 @@
-"""Finance records a bank transfer in a real browser: the customer has two open instalments
-and the money pays the oldest first."""
+"""Finance records a bank transfer in a real browser: the customer is found by typing part
+of its name in the search picker; it has two open instalments and the money pays the oldest
+first."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -42,9 +43,18 @@ def test_finance_records_a_transfer_allocated_oldest_first(
     page = new_page(locale="zh-CN")
     sign_in(page, live_server.url, "finance1", PASSWORD)
     page.goto(f"{live_server.url}/receivables/receipts/new/")
-    # when they record a transfer of ¥4,000 for the customer
+    # when they find the customer by typing part of its name and choose the suggestion
     form = "[data-testid=receipt-form]"
-    page.select_option(f"{form} select[name=customer]", str(cust.pk))
+    page.fill("[data-testid=picker-customer-input]", "天府")
+    option = page.locator("[data-testid=picker-customer-list] [data-testid=picker-option]")
+    option.first.wait_for()
+    assert option.count() == 1 and option.first.get_attribute("data-label") == cust.name
+    with page.expect_navigation():  # the form opens again with the customer's contracts
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+    assert page.input_value(f"{form} input[name=customer]") == str(cust.pk)
+    assert page.input_value("[data-testid=picker-customer-input]") == cust.name
+    # and record a transfer of ¥4,000
     page.select_option(f"{form} select[name=method]", "transfer")
     page.fill(f"{form} input[name=amount]", "4000.00")
     page.fill(f"{form} input[name=payer]", cust.name)

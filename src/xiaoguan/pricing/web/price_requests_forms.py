@@ -26,7 +26,12 @@ class PriceRequestFilterForm(BootstrapForm):
         label=_("status"),
         required=False,
         choices=[("", _("All")), ("open", _("Waiting for approval"))]
-        + [(v, label) for v, label in ApprovalDocStatus.choices if v != ApprovalDocStatus.DRAFT],
+        # "open" is the in-approval status under its list name: not offered twice.
+        + [
+            (v, label)
+            for v, label in ApprovalDocStatus.choices
+            if v not in (ApprovalDocStatus.DRAFT, ApprovalDocStatus.IN_APPROVAL)
+        ],
     )
     subject_kind = forms.ChoiceField(
         label=_("for"), required=False, choices=[("", _("All")), *SubjectKind.choices]

@@ -31,6 +31,7 @@ from xiaoguan.customers.models import Customer
 from xiaoguan.org.models import Department
 from xiaoguan.org.scope import visible
 from xiaoguan.pricing.errors import PriceBelowRange
+from xiaoguan.pricing.line_input import MAX_MONEY, MAX_QUANTITY
 from xiaoguan.pricing.selectors.prices import can_see_confidential
 from xiaoguan.pricing.services.price_requests import price_approval_check
 from xiaoguan.sales.enums import OPEN_STAGES, InquiryStatus, LostReason, QuoteStatus
@@ -433,8 +434,11 @@ def quote_line_preview(request: HttpRequest) -> HttpResponse:
         product = Product.objects.filter(pk=int(product_id), is_active=True).first()
         quantity = _decimal(request.GET.get("line-quantity")) or Decimal(1)
         unit = request.GET.get("line-unit", "")
-        if product is not None and quantity > 0:
+        # Out of range numbers get no preview (the service refuses them on save).
+        if product is not None and 0 < quantity <= MAX_QUANTITY:
             unit_price = _decimal(request.GET.get("line-unit_price"))
+            if unit_price is not None and unit_price > MAX_MONEY:
+                unit_price = None
             discount = _decimal(request.GET.get("line-discount"))
             try:
                 context["preview"] = selectors.line_preview(

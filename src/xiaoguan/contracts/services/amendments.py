@@ -247,13 +247,11 @@ def amendment_take_effect(*, old: Contract, new: Contract, actor: User) -> None:
     over what was shipped, invoiced and collected; ``contract_amended`` handlers run here."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("amendment_take_effect runs inside the signing transaction")
-    # ``contract_sign`` holds the new version's lock already; the old one is taken next. A
-    # termination takes them in the same order (amendment, then the version in force).
-    locked = {
-        c.pk: c
-        for c in Contract.objects.select_for_update().filter(pk__in=[old.pk, new.pk]).order_by("pk")
-    }
-    old_row, new_row = locked[old.pk], locked[new.pk]
+    # Lock order (docs/dev/locking.md): the amendment, then the version in force it replaces
+    # (``contract_sign`` holds the amendment already; a termination takes them in the same
+    # order), then, in the ``contract_amended`` handlers, receipts and instalments.
+    new_row = Contract.objects.select_for_update().get(pk=new.pk)
+    old_row = Contract.objects.select_for_update().get(pk=old.pk)
     if (
         new_row.amends_id != old_row.pk
         or old_row.status != ContractStatus.SIGNED

@@ -26,7 +26,7 @@ from xiaoguan.catalog.models import StockLevel, Warehouse
 from xiaoguan.contracts.enums import ContractStatus, EventKind
 from xiaoguan.contracts.models import Contract, ContractEvent, ContractLine
 from xiaoguan.contracts.selectors.family import family_current, in_family
-from xiaoguan.contracts.services.figures import contract_figures_set
+from xiaoguan.contracts.services.figures import contract_current_lock, contract_figures_set
 from xiaoguan.contracts.services.timeline import contract_event_add
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
@@ -164,6 +164,13 @@ def _date(raw: Any, *, field: str) -> date:
 
 
 def _locked_order(order_id: Any) -> Order:
+    """The order locked, after the version in force of its contract (the documented order:
+    contract, then order; docs/dev/locking.md), so shipping never waits for a contract while
+    holding an order that an order change, holding the contract, waits for."""
+    contract_id = Order.objects.filter(pk=order_id).values_list("contract_id", flat=True).first()
+    if contract_id is not None:
+        root_id = Contract.objects.filter(pk=contract_id).values_list("root_id", flat=True).first()
+        contract_current_lock(root_id=root_id or contract_id)
     order = (
         Order.objects.select_for_update(of=("self",))
         .select_related("customer", "contract")
@@ -741,7 +748,7 @@ def shipment_confirm_delivery(
         assert order.contract is not None
         root_id = root_id_of(order.contract)
         # Lock the contract's current version: two last deliveries at once tell it once.
-        family_current(root_id).select_for_update().first()
+        contract_current_lock(root_id=root_id)
         was_delivered = contract_delivery_state(root_id)[1]
     shipment.status = ShipmentStatus.DELIVERED
     shipment.delivered_on = day
@@ -819,7 +826,7 @@ def contract_acceptance_record(
     if contract is None:
         raise NotFound()
     root_id = root_id_of(contract)
-    current = family_current(root_id).select_for_update().first()
+    current = contract_current_lock(root_id=root_id)
     if current is None or current.status != ContractStatus.SIGNED:
         raise AcceptanceNotAllowed()
     day = _date(on, field="on")

@@ -3,7 +3,10 @@ until it matures and is paid, or it is endorsed to a third party (背书转让),
 bank (贴现, with the interest and charges). A dishonoured bill (拒付) reverses its receipt with
 the reason "bill dishonoured": the instalments it paid are open again.
 
-Every step starts from "held" (``BILL_TRANSITIONS``); the dates cannot be in the future."""
+Every step starts from "held" (``BILL_TRANSITIONS``); the dates cannot be in the future.
+
+Locks (docs/dev/locking.md): the contracts first (the one the receipt was recorded against, and
+for a dishonoured bill those of the instalments it paid), then the receipt, then instalments."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from xiaoguan.contracts.enums import EventKind
+from xiaoguan.contracts.models import Contract
 from xiaoguan.contracts.services.timeline import contract_event_add
 from xiaoguan.core.errors import InvalidTransition, NotFound, ValidationFailed
 from xiaoguan.org import scope
@@ -23,21 +27,48 @@ from xiaoguan.org.models import User
 from xiaoguan.receivables.enums import BILL_METHODS, BILL_TRANSITIONS, BillStatus, ReceiptStatus
 from xiaoguan.receivables.models import Receipt
 from xiaoguan.receivables.services.receipts import (
+    MoneyLocks,
+    _receipt_pk,
     _require_manage,
+    money_lock,
     money_text,
+    receipt_money_lock,
     receipt_reverse_locked,
 )
 
 DISHONOURED_REASON = gettext_noop("bill dishonoured")
 
 
-def _lock_bill(*, actor: User, receipt_id: Any, to: str) -> Receipt:
+def _lock_contract_of(receipt_id: Any) -> MoneyLocks:
+    """The contract the bill's receipt was recorded against, locked before the receipt (its
+    timeline gets the entry)."""
+    contract_id = (
+        Receipt.objects.filter(pk=_receipt_pk(receipt_id))
+        .values_list("contract_id", flat=True)
+        .first()
+    )
+    root_id = None
+    if contract_id is not None:
+        root_id = (
+            Contract.objects.filter(pk=contract_id).values_list("root_id", flat=True).first()
+            or contract_id
+        )
+    return money_lock(({root_id} if root_id else set(), set()))
+
+
+def _lock_bill(
+    *, actor: User, receipt_id: Any, to: str, locks: MoneyLocks | None = None
+) -> Receipt:
     _require_manage(actor)
-    try:
-        pk = int(receipt_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    receipt = scope.visible(Receipt.objects.all(), actor).select_for_update().filter(pk=pk).first()
+    pk = _receipt_pk(receipt_id)
+    if locks is None:
+        _lock_contract_of(pk)
+    receipt = (
+        scope.visible(Receipt.objects.all(), actor)
+        .select_for_update(no_key=True)
+        .filter(pk=pk)
+        .first()
+    )
     if receipt is None or receipt.method not in BILL_METHODS:
         raise NotFound()
     if receipt.status != ReceiptStatus.POSTED or to not in BILL_TRANSITIONS.get(
@@ -159,8 +190,12 @@ def bill_mature(*, actor: User, receipt_id: int, on: date | None) -> Receipt:
 def bill_dishonour(*, actor: User, receipt_id: int, on: date | None = None) -> Receipt:
     """The bill was refused at maturity: its receipt is reversed ("bill dishonoured") and the
     instalments it paid are open again."""
-    receipt = _lock_bill(actor=actor, receipt_id=receipt_id, to=BillStatus.DISHONOURED)
+    _require_manage(actor)
+    locks = receipt_money_lock(receipt_id)
+    receipt = _lock_bill(actor=actor, receipt_id=receipt_id, to=BillStatus.DISHONOURED, locks=locks)
     receipt.bill_settled_on = _check_day(on or timezone.localdate(), field="on", receipt=receipt)
     receipt.bill_status = BillStatus.DISHONOURED
     receipt.save(update_fields=["bill_status", "bill_settled_on"])
-    return receipt_reverse_locked(actor=actor, receipt=receipt, reason=gettext(DISHONOURED_REASON))
+    return receipt_reverse_locked(
+        actor=actor, receipt=receipt, reason=gettext(DISHONOURED_REASON), locks=locks
+    )

@@ -8,6 +8,8 @@ issued (not cancelled, not voided) over every version of the contract. The contr
 contract (:func:`invoiced_total`), written through ``contract_figures_set``. Every step is on
 the contract's timeline (EventKind.INVOICE). Invoice numbers are unique among issued and
 voided invoices (a voided number is never used again).
+
+Locks (docs/dev/locking.md): the contract's version in force first, then the invoice record.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.utils.translation import gettext
 from xiaoguan.contracts.enums import ContractStatus, EventKind
 from xiaoguan.contracts.models import Contract
 from xiaoguan.contracts.selectors.family import family_current, in_family
-from xiaoguan.contracts.services.figures import contract_figures_set
+from xiaoguan.contracts.services.figures import contract_current_lock, contract_figures_set
 from xiaoguan.contracts.services.timeline import contract_event_add
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -99,10 +101,7 @@ def committed_total(*, root_id: int, exclude_id: int | None = None) -> Decimal:
 
 def _current(contract: Contract, *, lock: bool) -> Contract:
     root_id = _root_id(contract)
-    qs = family_current(root_id)
-    if lock:
-        qs = qs.select_for_update()
-    current = qs.first()
+    current = contract_current_lock(root_id=root_id) if lock else family_current(root_id).first()
     return current or contract
 
 
@@ -206,9 +205,21 @@ def invoice_request(
 
 
 def _lock(actor: User, invoice_id: int) -> InvoiceRecord:
-    if not visible(InvoiceRecord.objects.all(), actor).filter(pk=invoice_id).exists():
+    """The invoice record locked, after the version in force of its contract."""
+    found = (
+        visible(InvoiceRecord.objects.all(), actor)
+        .filter(pk=invoice_id)
+        .select_related("contract")
+        .first()
+    )
+    if found is None:
         raise NotFound(gettext("Invoice not found."))
-    return InvoiceRecord.objects.select_for_update().select_related("contract").get(pk=invoice_id)
+    contract_current_lock(root_id=_root_id(found.contract))
+    return (
+        InvoiceRecord.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("contract")
+        .get(pk=invoice_id)
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,12 @@ Every function here is an extension-point handler (registered in ``setup/receipt
 runs inside the caller's transaction: if it raises, the signing (amendment, termination,
 confirmation...) is rolled back.
 
+Locks (docs/dev/locking.md): the caller already holds the contract (signing, amendment,
+termination, delivery, acceptance) or the order (confirmation, cancellation, delivery); the
+handlers then take the receipts and the instalments, in that order, as receipts do. Holding the
+contract (or the direct order) also means no other path can allocate to its instalments
+meanwhile: every allocation locks the contracts and direct orders of its instalments first.
+
 Due dates (decisions, also in docs/user/*/receipts.md):
 
 * on signing: the date the contract was first signed (an amendment does not restart the
@@ -34,6 +40,7 @@ from django.utils.translation import gettext
 
 from xiaoguan.contracts.enums import ContractStatus, PaymentTrigger
 from xiaoguan.contracts.models import Contract, PaymentTerm
+from xiaoguan.contracts.services.figures import contract_current_lock
 from xiaoguan.orders.models import Order
 from xiaoguan.org.models import User
 from xiaoguan.receivables.enums import InstalmentStatus, ReceiptStatus
@@ -137,7 +144,8 @@ def _lock_money(
     instalment_filter: Q,
 ) -> tuple[list[Instalment], list[Allocation], dict[int, Receipt]]:
     """Lock, in the service-wide order, the receipts with active allocations to the matching
-    instalments, then the instalments themselves."""
+    instalments, then the instalments themselves (the caller holds their contract or direct
+    order, so the set of receipts read before the locks cannot grow meanwhile)."""
     receipt_ids = set(
         Allocation.objects.filter(is_active=True)
         .filter(instalment__in=Instalment.objects.filter(instalment_filter))
@@ -145,10 +153,12 @@ def _lock_money(
     )
     receipts = {
         r.pk: r
-        for r in Receipt.objects.select_for_update().filter(pk__in=receipt_ids).order_by("pk")
+        for r in Receipt.objects.select_for_update(no_key=True)
+        .filter(pk__in=receipt_ids)
+        .order_by("pk")
     }
     instalments = list(
-        Instalment.objects.select_for_update().filter(instalment_filter).order_by("pk")
+        Instalment.objects.select_for_update(no_key=True).filter(instalment_filter).order_by("pk")
     )
     allocations = list(
         Allocation.objects.filter(
@@ -187,7 +197,7 @@ def collection_plan_rebuild(*, old: Contract, new: Contract, actor: User, **_: A
     )
     _close(instalments, reason)
     new_instalments = collection_plan_build(contract=new, actor=actor) or list(
-        Instalment.objects.select_for_update().filter(contract=new).order_by("pk")
+        Instalment.objects.select_for_update(no_key=True).filter(contract=new).order_by("pk")
     )
     ordered = auto_order(new_instalments)
     for receipt in sorted(receipts.values(), key=lambda r: (r.received_on, r.pk)):
@@ -348,11 +358,14 @@ def contracts_without_plan() -> list[Contract]:
 
 @transaction.atomic
 def collection_plans_backfill(*, actor: User | None = None) -> int:
-    """Build the plan of every signed contract in force that has none; returns how many."""
+    """Build the plan of every signed contract in force that has none; returns how many.
+    Contracts are locked by root id, the order every money path takes them in."""
     built = 0
-    for contract in contracts_without_plan():
-        locked = Contract.objects.select_for_update().get(pk=contract.pk)
-        if Instalment.objects.filter(family_q(locked.root_id or locked.pk)).exists():
+    for root_id in sorted(c.root_id or c.pk for c in contracts_without_plan()):
+        locked = contract_current_lock(root_id=root_id)
+        if locked is None or locked.status != ContractStatus.SIGNED:
+            continue
+        if Instalment.objects.filter(family_q(root_id)).exists():
             continue
         if _build(locked):
             built += 1

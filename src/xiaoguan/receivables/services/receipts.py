@@ -2,8 +2,13 @@
 first or by hand; what is not allocated is the customer's credit, usable later; a wrong
 receipt is reversed with a reason (its allocations are released, never deleted).
 
-Lock order, everywhere (plans and bills too): receipt rows (by pk), then instalment rows (by
-pk), then the contract (``contract_figures_set``). The database backs the arithmetic:
+Lock order, everywhere (plans, bills, write-offs, invoices, amendments and shipping too; the
+whole rule is in docs/dev/locking.md): first the version in force of every contract the path may
+touch (by root id, :func:`money_lock`), then the direct orders (by pk), then the receipts (by
+pk), then the instalments (by pk). A path finds out which contracts and orders it needs with a
+plain read, locks them, and only then locks and re-reads the receipts and instalments; it
+touches only the instalments of what it locked. ``contract_figures_set`` at the end takes the
+contract row it already holds. The database backs the arithmetic:
 ``instalment_not_over_allocated`` and ``receipt_not_over_allocated`` are constraints.
 
 ``collected`` of a contract (the ledger's column) = the sum of the active allocations to the
@@ -21,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -29,11 +34,18 @@ from django.utils.translation import gettext
 from xiaoguan.contracts.enums import IN_FORCE, EventKind
 from xiaoguan.contracts.models import Contract
 from xiaoguan.contracts.selectors.family import in_family
-from xiaoguan.contracts.services.figures import contract_figures_set
+from xiaoguan.contracts.services.figures import contract_figures_set, contracts_current_lock
 from xiaoguan.contracts.services.timeline import contract_event_add
-from xiaoguan.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from xiaoguan.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from xiaoguan.core.numbering import next_number
 from xiaoguan.customers.models import Customer
+from xiaoguan.orders.models import Order
 from xiaoguan.org import scope
 from xiaoguan.org.models import User
 from xiaoguan.receivables.enums import (
@@ -129,6 +141,74 @@ def contracts_refresh(root_ids: Iterable[int]) -> None:
     for root_id in sorted(set(root_ids)):
         contract = Contract.objects.get(pk=root_id)
         contract_figures_set(contract=contract, collected=contract_collected(root_id))
+
+
+Scope = tuple[set[int], set[int]]
+
+
+def money_scope(instalments: QuerySet[Instalment]) -> Scope:
+    """The contracts (by root id) and the direct orders these instalments belong to: a plain
+    read, made before any lock to know what to lock first."""
+    roots: set[int] = set()
+    orders: set[int] = set()
+    rows = instalments.order_by().values_list("contract_id", "contract__root_id", "order_id")
+    for contract_id, root_id, order_id in rows.distinct():
+        if contract_id:
+            roots.add(root_id or contract_id)
+        elif order_id:
+            orders.add(order_id)
+    return roots, orders
+
+
+@dataclass(frozen=True)
+class MoneyLocks:
+    """What a money path locked first: the versions in force of contracts (by root id) and
+    direct orders. The path may touch only the instalments of these (:meth:`instalments_q`)."""
+
+    contracts: dict[int, Contract]
+    orders: frozenset[int]
+
+    def instalments_q(self) -> Q:
+        family = Contract.objects.filter(
+            Q(pk__in=list(self.contracts)) | Q(root_id__in=list(self.contracts))
+        ).values("pk")
+        return Q(contract__in=family) | Q(order_id__in=sorted(self.orders))
+
+    def covers(self, needed: Scope) -> bool:
+        roots, orders = needed
+        return roots <= set(self.contracts) and orders <= self.orders
+
+
+def money_lock(needed: Scope) -> MoneyLocks:
+    """The first locks of a money path: the version in force of each contract (by root id),
+    then each direct order (by pk). Receipts and instalments come after (docs/dev/locking.md)."""
+    roots, orders = needed
+    contracts = contracts_current_lock(root_ids=roots)
+    order_ids = sorted(set(orders))
+    if order_ids:
+        list(
+            Order.objects.select_for_update(no_key=True)
+            .filter(pk__in=order_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return MoneyLocks(contracts=contracts, orders=frozenset(order_ids))
+
+
+def receipt_scope(receipt_id: int) -> Scope:
+    """What releasing the receipt's allocations touches: the contracts and direct orders of
+    the instalments it pays, and the contract it was recorded against."""
+    roots, orders = money_scope(
+        Instalment.objects.filter(
+            pk__in=Allocation.objects.filter(receipt_id=receipt_id, is_active=True).values(
+                "instalment_id"
+            )
+        )
+    )
+    contract_id = Receipt.objects.filter(pk=receipt_id).values_list("contract_id", flat=True)
+    for contract in Contract.objects.filter(pk__in=contract_id).only("pk", "root_id"):
+        roots.add(_root_id(contract))
+    return roots, orders
 
 
 def auto_order(instalments: Iterable[Instalment]) -> list[Instalment]:
@@ -355,11 +435,21 @@ def _clean(data: ReceiptData, actor: User) -> dict[str, Any]:
     }
 
 
-def _open_instalments_locked(*, customer_id: int, root_id: int | None = None) -> list[Instalment]:
+def _open_instalments(*, customer_id: int, root_id: int | None = None) -> QuerySet[Instalment]:
     qs = Instalment.objects.filter(customer_id=customer_id, status=InstalmentStatus.OPEN)
     if root_id is not None:
         qs = qs.filter(family_q(root_id))
-    return list(qs.select_for_update().order_by("pk"))
+    return qs
+
+
+def _lock_instalments(qs: QuerySet[Instalment], locks: MoneyLocks) -> list[Instalment]:
+    """Lock (and so re-read) the instalments of ``qs`` that belong to what ``locks`` holds."""
+    return list(qs.filter(locks.instalments_q()).select_for_update(no_key=True).order_by("pk"))
+
+
+def _not_in_force(contract: Contract) -> ValidationFailed:
+    msg = gettext("The contract %(number)s is not in force.") % {"number": contract.number}
+    return ValidationFailed(msg, fields={"contract": msg})
 
 
 @transaction.atomic
@@ -376,6 +466,18 @@ def receipt_record(
     values = _clean(data, actor)
     customer: Customer = values.pop("customer")
     contract: Contract | None = values["contract"]
+    root_id = _root_id(contract) if contract else None
+    candidates = _open_instalments(customer_id=customer.pk, root_id=root_id)
+    roots, orders = money_scope(candidates) if allocate == "auto" else (set(), set())
+    if root_id is not None:
+        roots.add(root_id)
+    locks = money_lock((roots, orders))
+    if contract is not None:
+        # An amendment may have taken effect meanwhile: the receipt goes to the version in force.
+        current = locks.contracts.get(_root_id(contract))
+        if current is None or current.status not in IN_FORCE:
+            raise _not_in_force(contract)
+        values["contract"] = current
     owner = customer.owner or actor
     receipt = Receipt.objects.create(
         number=next_number(prefix="HK"),
@@ -389,9 +491,7 @@ def receipt_record(
     allocations: list[Allocation] = []
     if allocate == "auto":
         # The new receipt row is ours alone until commit; lock the instalments next.
-        instalments = _open_instalments_locked(
-            customer_id=customer.pk, root_id=_root_id(contract) if contract else None
-        )
+        instalments = _lock_instalments(candidates, locks)
         allocations = allocations_apply(
             actor=actor, receipt=receipt, plan=_oldest_first_plan(receipt, instalments)
         )
@@ -399,19 +499,39 @@ def receipt_record(
     return receipt
 
 
-def _lock_receipt(receipt_id: Any, actor: User) -> Receipt:
+def _receipt_pk(receipt_id: Any) -> int:
     try:
-        pk = int(receipt_id)
+        return int(receipt_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    receipt = scope.visible(Receipt.objects.all(), actor).select_for_update().filter(pk=pk).first()
+
+
+def _lock_receipt(receipt_id: Any, actor: User) -> Receipt:
+    pk = _receipt_pk(receipt_id)
+    receipt = (
+        scope.visible(Receipt.objects.all(), actor)
+        .select_for_update(no_key=True)
+        .filter(pk=pk)
+        .first()
+    )
     if receipt is None:
         raise NotFound()
     return receipt
 
 
+def _wanted_ids(allocations: Sequence[tuple[Any, Any]]) -> set[int]:
+    """The instalment ids of a hand allocation that are numbers (the rest is refused later)."""
+    ids = set()
+    for raw_id, _amount in allocations:
+        try:
+            ids.add(int(raw_id))
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
 def _hand_plan(
-    receipt: Receipt, allocations: Sequence[tuple[Any, Any]]
+    receipt: Receipt, allocations: Sequence[tuple[Any, Any]], locks: MoneyLocks
 ) -> list[tuple[Instalment, Decimal]]:
     if not allocations:
         raise ValidationFailed(gettext("Choose at least one instalment and an amount."))
@@ -425,9 +545,7 @@ def _hand_plan(
         if pk in wanted:
             raise ValidationFailed(gettext("Each instalment may appear only once."))
         wanted[pk] = amount
-    locked = {
-        i.pk: i for i in Instalment.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-    }
+    locked = {i.pk: i for i in _lock_instalments(Instalment.objects.filter(pk__in=wanted), locks)}
     plan: list[tuple[Instalment, Decimal]] = []
     for pk, amount in wanted.items():
         instalment = locked.get(pk)
@@ -478,16 +596,23 @@ def receipt_allocate(
     """Allocate what is left of a receipt: by hand (``[(instalment_id, amount), ...]``) or,
     with None, oldest first over the customer's open instalments."""
     _require_manage(actor)
-    receipt = _lock_receipt(receipt_id, actor)
+    pk = _receipt_pk(receipt_id)
+    customer_id = Receipt.objects.filter(pk=pk).values_list("customer_id", flat=True).first()
+    if customer_id is None:
+        raise NotFound()
+    if allocations is None:
+        candidates = _open_instalments(customer_id=customer_id)
+    else:
+        candidates = Instalment.objects.filter(pk__in=_wanted_ids(allocations))
+    locks = money_lock(money_scope(candidates))
+    receipt = _lock_receipt(pk, actor)
     _check_allocatable(receipt)
     if allocations is None:
-        plan = _oldest_first_plan(
-            receipt, _open_instalments_locked(customer_id=receipt.customer_id)
-        )
+        plan = _oldest_first_plan(receipt, _lock_instalments(candidates, locks))
         if not plan:
             raise ValidationFailed(gettext("The customer has no open instalment to pay."))
     else:
-        plan = _hand_plan(receipt, allocations)
+        plan = _hand_plan(receipt, allocations, locks)
     made = allocations_apply(actor=actor, receipt=receipt, plan=plan)
     _after(actor=actor, receipt=receipt, allocations=made, summary_kind="alloc")
     return receipt
@@ -501,8 +626,10 @@ def customer_credit_use(*, actor: User, customer_id: int) -> list[Receipt]:
     customer = scope.visible(Customer.objects.all(), actor).filter(pk=customer_id).first()
     if customer is None:
         raise NotFound()
+    candidates = _open_instalments(customer_id=customer.pk)
+    locks = money_lock(money_scope(candidates))
     receipts = list(
-        Receipt.objects.select_for_update()
+        Receipt.objects.select_for_update(no_key=True)
         .filter(customer=customer, status=ReceiptStatus.POSTED)
         .order_by("pk")
     )
@@ -510,7 +637,7 @@ def customer_credit_use(*, actor: User, customer_id: int) -> list[Receipt]:
     receipts.sort(key=lambda r: (r.received_on, r.pk))
     if not receipts:
         raise ValidationFailed(gettext("The customer has no unallocated money."))
-    instalments = _open_instalments_locked(customer_id=customer.pk)
+    instalments = _lock_instalments(candidates, locks)
     if not instalments:
         raise ValidationFailed(gettext("The customer has no open instalment to pay."))
     changed = []
@@ -524,8 +651,16 @@ def customer_credit_use(*, actor: User, customer_id: int) -> list[Receipt]:
     return changed
 
 
-def receipt_reverse_locked(*, actor: User, receipt: Receipt, reason: str) -> Receipt:
-    """Reverse a locked receipt (bills call it for a dishonoured bill)."""
+def receipt_money_lock(receipt_id: Any) -> MoneyLocks:
+    """Before locking a receipt to reverse it: lock the contracts and direct orders it pays."""
+    return money_lock(receipt_scope(_receipt_pk(receipt_id)))
+
+
+def receipt_reverse_locked(
+    *, actor: User, receipt: Receipt, reason: str, locks: MoneyLocks
+) -> Receipt:
+    """Reverse a locked receipt (bills call it for a dishonoured bill); ``locks`` are what
+    :func:`receipt_money_lock` took before the receipt."""
     reason = " ".join((reason or "").split())
     if not reason:
         msg = gettext("Give the reason for the reversal.")
@@ -535,6 +670,9 @@ def receipt_reverse_locked(*, actor: User, receipt: Receipt, reason: str) -> Rec
         raise ValidationFailed(msg, fields={"reason": msg})
     if receipt.status != ReceiptStatus.POSTED:
         raise InvalidTransition(gettext("The receipt is already reversed."))
+    if not locks.covers(receipt_scope(receipt.pk)):
+        # Allocated to another contract between the look and the lock: nothing is changed.
+        raise Conflict()
     active = list(
         Allocation.objects.filter(receipt=receipt, is_active=True)
         .select_related("instalment")
@@ -542,9 +680,9 @@ def receipt_reverse_locked(*, actor: User, receipt: Receipt, reason: str) -> Rec
     )
     instalments = {
         i.pk: i
-        for i in Instalment.objects.select_for_update()
-        .filter(pk__in={a.instalment_id for a in active})
-        .order_by("pk")
+        for i in _lock_instalments(
+            Instalment.objects.filter(pk__in={a.instalment_id for a in active}), locks
+        )
     }
     for allocation in active:
         allocation.instalment = instalments[allocation.instalment_id]
@@ -568,8 +706,9 @@ def receipt_reverse(*, actor: User, receipt_id: int, reason: str) -> Receipt:
     """Reverse a wrong receipt with a reason: its allocations are released (the instalments
     are open again), the receipt stays in the list as reversed and takes no allocation."""
     _require_manage(actor)
+    locks = receipt_money_lock(receipt_id)
     receipt = _lock_receipt(receipt_id, actor)
-    return receipt_reverse_locked(actor=actor, receipt=receipt, reason=reason)
+    return receipt_reverse_locked(actor=actor, receipt=receipt, reason=reason, locks=locks)
 
 
 def customer_credit(customer_id: int) -> Decimal:

@@ -9,6 +9,10 @@ decision's transaction, the instalment is locked and what it owes is checked aga
 allocated meanwhile makes the approval fail with a message (the decision is rolled back); the
 approver then rejects it and finance asks again for the smaller amount. A rejection leaves the
 instalment as it was.
+
+Locks (docs/dev/locking.md): the approval request (when the engine decides or a request is
+withdrawn), then the write-off, then the instalment, which is re-read and checked after the lock.
+A write-off never locks a contract or a receipt.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from xiaoguan.core.documents import ensure_transition
-from xiaoguan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from xiaoguan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from xiaoguan.core.history import track
 from xiaoguan.core.numbering import next_number
 from xiaoguan.org.models import User
@@ -165,18 +169,29 @@ def write_off_cancel(*, actor: User, write_off_id: int) -> WriteOff:
     from xiaoguan.approvals.services.requests import approval_request_cancel
 
     _require(actor)
-    write_off = _lock(actor, write_off_id)
-    ensure_transition(write_off, to=WriteOffStatus.CANCELLED)
-    if write_off.status == WriteOffStatus.IN_APPROVAL:
-        request = (
-            ApprovalRequest.objects.filter(doc_type=DOC_TYPE, object_id=write_off.pk)
+
+    def latest() -> int | None:
+        return (
+            ApprovalRequest.objects.filter(doc_type=DOC_TYPE, object_id=write_off_id)
             .order_by("-pk")
+            .values_list("pk", flat=True)
             .first()
         )
-        if request is not None and request.status == "pending":
-            approval_request_cancel(request_id=request.pk, actor=actor)
-            write_off.refresh_from_db()
-            return write_off
+
+    # The approval request before the write-off, as the engine's decision takes them.
+    request_id = latest()
+    request = None
+    if request_id is not None:
+        request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
+    write_off = _lock(actor, write_off_id)
+    if latest() != request_id:  # submitted again between the look and the lock
+        raise Conflict()
+    ensure_transition(write_off, to=WriteOffStatus.CANCELLED)
+    pending = request is not None and request.status == "pending"
+    if write_off.status == WriteOffStatus.IN_APPROVAL and request is not None and pending:
+        approval_request_cancel(request_id=request.pk, actor=actor)
+        write_off.refresh_from_db()
+        return write_off
     write_off.status = WriteOffStatus.CANCELLED
     write_off.decided_at = timezone.now()
     track(write_off, actor, "cancelled")

@@ -45,7 +45,10 @@ def decimal_input(raw: Any, *, places: Decimal) -> Decimal | None:
         raise ValueError from None
     if not value.is_finite():
         raise ValueError
-    return value.quantize(places)
+    try:
+        return value.quantize(places)
+    except InvalidOperation:  # too many digits to round to ``places`` (e.g. 1e99999)
+        raise ValueError from None
 
 
 def lines_clean(

@@ -11,7 +11,7 @@ urlpatterns: list = [
     path("editor/term/", views.contract_term_row, name="contract_term_row"),
     path("editor/preview/", views.contract_preview, name="contract_preview"),
     path(
-        "contracts/from-quote/<int:quote_id>/",
+        "from-quote/<int:quote_id>/",
         views.contract_from_quote,
         name="contract_from_quote",
     ),
@@ -19,7 +19,7 @@ urlpatterns: list = [
     path("<int:contract_id>/edit/", views.contract_edit, name="contract_edit"),
     path("<int:contract_id>/submit/", views.contract_submit, name="contract_submit"),
     path(
-        "contracts/<int:contract_id>/withdraw/", views.contract_withdraw, name="contract_withdraw"
+        "<int:contract_id>/withdraw/", views.contract_withdraw, name="contract_withdraw"
     ),
     path("<int:contract_id>/cancel/", views.contract_cancel, name="contract_cancel"),
     path("<int:contract_id>/sign/", views.contract_sign, name="contract_sign"),

@@ -45,6 +45,7 @@ def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
             "template": template,
             "clauses": selectors.template_clauses(template=template),
             "history": history_rows(template),
+            "can_draft": request.user.has_right("contracts.edit"),
         },
     )
 

@@ -5,18 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0003_ledger_index'),
-        ('customers', '0004_list_indexes'),
-        ('org', '0002_historicaldepartmenttask_departmenttask'),
-        ('sales', '0002_historicalinquiry_inquiry_historicalquote_quote_and_more'),
+        ("contracts", "0003_ledger_index"),
+        ("customers", "0004_list_indexes"),
+        ("org", "0002_historicaldepartmenttask_departmenttask"),
+        ("sales", "0002_historicalinquiry_inquiry_historicalquote_quote_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contract',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['status'], include=('total', 'shipped_amount', 'invoiced_amount', 'collected_amount'), name='contract_ledger_sums'),
+            model_name="contract",
+            index=models.Index(
+                condition=models.Q(("is_current", True)),
+                fields=["status"],
+                include=("total", "shipped_amount", "invoiced_amount", "collected_amount"),
+                name="contract_ledger_sums",
+            ),
         ),
     ]

@@ -18,9 +18,7 @@ urlpatterns: list = [
     path("<int:contract_id>/", views.contract_detail, name="contract_detail"),
     path("<int:contract_id>/edit/", views.contract_edit, name="contract_edit"),
     path("<int:contract_id>/submit/", views.contract_submit, name="contract_submit"),
-    path(
-        "<int:contract_id>/withdraw/", views.contract_withdraw, name="contract_withdraw"
-    ),
+    path("<int:contract_id>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
     path("<int:contract_id>/cancel/", views.contract_cancel, name="contract_cancel"),
     path("<int:contract_id>/sign/", views.contract_sign, name="contract_sign"),
 ]

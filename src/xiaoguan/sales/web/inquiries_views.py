@@ -22,6 +22,7 @@ from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.models import Customer
+from xiaoguan.org.department_tasks import department_task_inbox
 from xiaoguan.org.scope import visible
 from xiaoguan.sales.enums import OPEN_STAGES, InquiryStatus
 from xiaoguan.sales.models import Inquiry, Opportunity
@@ -204,6 +205,17 @@ def _detail_context(
     can_edit = user.has_right("sales.inquiries_edit")
     tasks = selectors.inquiry_task_rows(inquiry=inquiry, user=user)
     asked = {row["task"].kind for row in tasks if row["task"].status in ("open", "done")}
+    # A task links to its page only for those who may open it (its department, whoever asked,
+    # an all-records scope); others see its title and figures here.
+    openable: set[int] = set()
+    if tasks and user.has_right("org.tasks"):
+        openable = set(
+            department_task_inbox(user=user)
+            .filter(pk__in=[row["task"].pk for row in tasks])
+            .values_list("pk", flat=True)
+        )
+    for row in tasks:
+        row["openable"] = row["task"].pk in openable
     return {
         "inquiry": inquiry,
         "can_edit": can_edit and inquiry.status == InquiryStatus.NEW,

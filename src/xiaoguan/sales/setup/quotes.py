@@ -37,7 +37,12 @@ def quote_price_subject(subject_id: int, user: Any) -> Any:
         owner=quote.owner,
         department=quote.department,
         lines=quote_priced_lines(quote=quote),
-        url=reverse("sales:quote_detail", args=[quote.pk]),
+        # No link for those who may not open quotes (finance approves prices, not quotes).
+        url=(
+            reverse("sales:quote_detail", args=[quote.pk])
+            if user.has_right("sales.quotes_view")
+            else ""
+        ),
     )
 
 

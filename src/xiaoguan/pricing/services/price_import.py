@@ -24,6 +24,13 @@ COLUMNS = [
     Column("unit", aliases=("单位", "计量单位")),
     Column("price", aliases=("base price", "基准价", "价格"), required=True),
     Column("cost", aliases=("cost price", "成本价")),
+    # Read and ignored: the other columns of the price list export, so that an exported list
+    # loads again as it is.
+    Column("name", aliases=("product name", "产品名称")),
+    Column("model", aliases=("型号",)),
+    Column("category", aliases=("类别",)),
+    Column("valid_from", aliases=("valid from", "生效日期")),
+    Column("margin", aliases=("margin (%)", "毛利率（%）", "毛利率(%)")),
 ]
 
 

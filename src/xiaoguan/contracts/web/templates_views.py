@@ -57,9 +57,14 @@ def _form_page(
     clauses: list[dict[str, Any]],
     error: ApplicationError | None = None,
 ) -> HttpResponse:
-    clause_errors = []
+    clause_errors: list[str] = []
     if error is not None:
-        clause_errors = [str(m) for k, m in error.fields.items() if k.startswith("clauses")]
+        # Each message once: the one already shown above the form is not repeated here.
+        seen = {str(error.message)}
+        for key, message in error.fields.items():
+            if key.startswith("clauses") and str(message) not in seen:
+                seen.add(str(message))
+                clause_errors.append(str(message))
     return render(
         request,
         "contracts/template_form.html",

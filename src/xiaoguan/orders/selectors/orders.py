@@ -11,12 +11,27 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from xiaoguan.contracts.enums import IN_FORCE
 from xiaoguan.contracts.models import Contract, ContractLine
 from xiaoguan.contracts.selectors.family import family_current, family_ids, in_family
+from xiaoguan.core.search import PICKER_LIMIT, picker_term
 from xiaoguan.customers.models import Customer
 from xiaoguan.orders.enums import OrderChannel, OrderStatus
 from xiaoguan.orders.errors import OrderNotFound
@@ -93,6 +108,93 @@ def orderable_contracts(*, user: User) -> QuerySet[Contract]:
         .select_related("customer")
         .order_by("-signed_on", "-pk")
     )
+
+
+def _something_left() -> Exists:
+    """For a current version (the outer ``Contract``): one of its (product, unit) is contracted
+    for more than is ordered in orders not cancelled against any version of the contract —
+    ``contract_remaining`` as one SQL condition (subqueries, no extra query)."""
+    # the versions of the outer contract's family (three levels out: line, order line, here)
+    family = Contract.objects.filter(
+        Q(pk=OuterRef(OuterRef(OuterRef("family_root"))))
+        | Q(root_id=OuterRef(OuterRef(OuterRef("family_root"))))
+    ).values("pk")
+    ordered = (
+        OrderLine.objects.filter(
+            product_id=OuterRef("product_id"),
+            unit_id=OuterRef("unit_id"),
+            order__contract_id__in=family,
+        )
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .order_by()
+        .values("product_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    contracted = (
+        ContractLine.objects.filter(
+            contract_id=OuterRef("contract_id"),
+            product_id=OuterRef("product_id"),
+            unit_id=OuterRef("unit_id"),
+        )
+        .order_by()
+        .values("contract_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    quantity = DecimalField(max_digits=18, decimal_places=3)
+    return Exists(
+        ContractLine.objects.filter(contract_id=OuterRef("pk"))
+        .annotate(
+            contracted=Subquery(contracted, output_field=quantity),
+            ordered=Coalesce(
+                Subquery(ordered, output_field=quantity), Value(0), output_field=quantity
+            ),
+        )
+        .filter(contracted__gt=F("ordered"))
+    )
+
+
+def contract_picker(*, user: User, q: str, limit: int = PICKER_LIMIT) -> list[Contract]:
+    """The order-from-a-contract picker's suggestions among ``orderable_contracts``: those
+    with something left to order, matching the contract number, the subject or the
+    customer's name (or its pinyin initials); numbers starting with ``q`` first, then the
+    latest signed; at most ``limit``, with the customer, in one query. A query too short to
+    mean anything (core.search.picker_term) finds none."""
+    term = picker_term(q)
+    if not term:
+        return []
+    initials = term.lower().replace(" ", "")
+    condition = (
+        Q(number__icontains=term)
+        | Q(title__icontains=term)
+        | Q(customer__name__icontains=term)
+        | Q(customer__name_initials__contains=initials)
+    )
+    qs = (
+        orderable_contracts(user=user)
+        .filter(condition)
+        .annotate(family_root=Coalesce("root_id", "pk"))
+        .filter(_something_left())
+        .only(
+            "pk",
+            "number",
+            "version_no",
+            "title",
+            "status",  # read when a Document is built
+            "signed_on",
+            "customer__name",
+        )
+        .annotate(
+            rank=Case(
+                When(number__istartswith=term, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "-signed_on", "-pk")
+    )
+    return list(qs[:limit])
 
 
 def order_customers(*, user: User) -> QuerySet[Customer]:

@@ -22,6 +22,43 @@ CUSTOMER_NOT_IN_SCOPE = _(
 )
 
 
+def contract_label(contract: Any) -> str:
+    """How a contract is named in the contract picker (its suggestions and its box)."""
+    version = f" v{contract.version_no}" if contract.version_no > 1 else ""
+    return f"{contract.number}{version} · {contract.title}"
+
+
+class ContractChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return contract_label(obj)
+
+
+class ContractPickForm(BootstrapForm):
+    """The first step of "order from a contract": a search picker over the signed contracts
+    in the user's scope (``?contract=<id>``), not a list of them all. The field checks the
+    scoped queryset, so an id outside it is refused with a message."""
+
+    contract = ContractChoiceField(
+        label=_("Signed contract"),
+        queryset=None,
+        widget=SearchPicker(
+            url_name="orders:contract_picker",
+            reload=True,
+            placeholder=_("Type the contract number, subject or customer"),
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "This contract is outside your scope or cannot take orders: "
+                "choose one from the suggestions."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, contracts: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = contracts
+
+
 class OrderFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
     status = forms.MultipleChoiceField(

@@ -33,6 +33,7 @@ from xiaoguan.orders.services import orders as services
 from xiaoguan.orders.web.order_sections import sections_for
 from xiaoguan.orders.web.orders_forms import (
     CancelForm,
+    ContractPickForm,
     OrderFilterForm,
     OrderForm,
     ReviewForm,
@@ -265,7 +266,14 @@ def _form_page(
     elif contract is not None:
         context["rows"] = _contract_rows(contract, order, post)
     else:
-        context["contracts"] = selectors.orderable_contracts(user=request.user)[:200]
+        # the first step: a search picker, not every contract in scope; ``?contract=`` that
+        # is not an orderable contract in scope comes back here refused with a message
+        contracts = selectors.orderable_contracts(user=request.user)
+        raw = request.POST.get("contract") or request.GET.get("contract") or ""
+        pick = ContractPickForm({"contract": raw} if raw else None, contracts=contracts)
+        pick.is_valid()
+        context["pick"] = pick
+        context["no_contracts"] = not raw and not contracts.exists()
     status = 422 if (error is not None or (form.is_bound and form.errors)) else 200
     return render(request, "orders/order_form.html", context, status=status)
 

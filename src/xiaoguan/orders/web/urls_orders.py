@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from xiaoguan.orders.web import credit_views, orders_views
+from xiaoguan.orders.web import credit_views, orders_views, picker_views
 
 urlpatterns: list = [
     path("", orders_views.order_list, name="order_list"),
     path("export/", orders_views.order_export, name="order_export"),
     path("new/contract/", orders_views.order_create_contract, name="order_create_contract"),
+    path("new/contract/picker/", picker_views.contract_picker, name="contract_picker"),
     path("new/direct/", orders_views.order_create_direct, name="order_create_direct"),
     path("<int:order_id>/", orders_views.order_detail, name="order_detail"),
     path("<int:order_id>/edit/", orders_views.order_edit, name="order_edit"),

@@ -257,6 +257,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
+# Our corrections of Django's locale formats (xiaoguan/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["xiaoguan.formats"]
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")

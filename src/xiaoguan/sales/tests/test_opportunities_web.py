@@ -213,3 +213,16 @@ def test_report_page(company, login, east, django_assert_max_num_queries):
         page = client.get(reverse("sales:pipeline_report"), {"group": "department"})
     assert page.status_code == 200
     assert re.search(r'data-testid="pipeline-report-row"', page.content.decode())
+
+
+def test_edit_page_shows_the_saved_close_date_on_a_chinese_page(company, login, east):
+    opp = make_opportunity(
+        company.rep_e1, east["e1"], "甲", amount=Decimal("1000"), expected_close=date(2026, 12, 5)
+    )
+    page = login(company.rep_e1).get(
+        reverse("sales:opportunity_edit", args=[opp.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = page.content.decode()
+    assert re.search(r'name="expected_close"[^>]*value="2026-12-05"', html) or re.search(
+        r'value="2026-12-05"[^>]*name="expected_close"', html
+    )

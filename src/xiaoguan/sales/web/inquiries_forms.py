@@ -6,16 +6,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.sales.enums import InquiryKind, InquirySource, InquiryStatus
 from xiaoguan.sales.models import Inquiry
 from xiaoguan.sales.services.inquiries import InquiryData
 
 
 class InquiryForm(BootstrapForm):
-    """Registration and edit (of an inquiry awaiting the decision). The customer is chosen
-    among those the user may see and fixed afterwards; the opportunity among the customer's."""
+    """Registration and edit (of an inquiry awaiting the decision). The customer is found by
+    typing (a search picker; the field still checks those the user may see) and fixed
+    afterwards; given when entered from the customer's page; the opportunity among the
+    customer's."""
 
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None, empty_label="—")
+    customer = forms.ModelChoiceField(
+        label=_("customer"),
+        queryset=None,
+        widget=SearchPicker(
+            url_name="customers:picker",
+            placeholder=_("Type the customer's name, initials or phone"),
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "This customer is outside your scope or not available here: "
+                "choose one from the suggestions."
+            )
+        },
+    )
     kind = forms.ChoiceField(label=_("kind"), choices=InquiryKind.choices)
     source = forms.ChoiceField(label=_("source"), choices=InquirySource.choices)
     title = forms.CharField(label=_("subject"), max_length=200)
@@ -61,6 +77,9 @@ class InquiryForm(BootstrapForm):
         self.fields["opportunity"].queryset = opportunities
         if inquiry is not None:
             del self.fields["customer"]
+        elif self.initial.get("customer"):
+            # entered from the customer's page (named in the title): the customer is given
+            self.fields["customer"].widget = forms.HiddenInput()
 
     def to_data(self) -> InquiryData:
         d = self.cleaned_data

@@ -9,11 +9,38 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.sales.enums import LostReason, QuoteStatus
 from xiaoguan.sales.services.quotes import QuoteData, QuoteLineData
 
 LINE_FIELDS = ("product", "unit", "quantity", "unit_price", "discount", "spec")
 BLANK_ROWS = 3
+
+
+class QuoteCustomerForm(BootstrapForm):
+    """The first step of a new quote: the customer, found by typing (``?customer=<id>``), not
+    a list of every customer in scope. The field checks the user's scoped active customers,
+    so an id outside them is refused with a message."""
+
+    customer = forms.ModelChoiceField(
+        label=_("customer"),
+        queryset=None,
+        widget=SearchPicker(
+            url_name="customers:picker",
+            placeholder=_("Type the customer's name, initials or phone"),
+            reload=True,  # choosing the customer opens the quote form for them
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "This customer is outside your scope or not available here: "
+                "choose one from the suggestions."
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, customers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
 
 
 class QuoteForm(BootstrapForm):

@@ -42,6 +42,7 @@ from xiaoguan.sales.services import quotes as services
 from xiaoguan.sales.web.quotes_forms import (
     BLANK_ROWS,
     AnswerForm,
+    QuoteCustomerForm,
     QuoteFilterForm,
     QuoteForm,
     posted_lines,
@@ -299,14 +300,21 @@ def quote_create(request: HttpRequest) -> HttpResponse:
             raise Http404
         customer = opp.customer
         initial.update(title=opp.name, opportunity=opp.pk)
-    customer_id = source.get("customer", "")
-    if customer is None and customer_id.isdigit():
-        customer = customers.filter(pk=int(customer_id)).first()
-        if customer is None:
-            raise Http404
     if customer is None:
-        # First choose the customer; the form needs it for prices and opportunities.
-        return render(request, "sales/quote_pick_customer.html", {"customers": customers[:500]})
+        # First the customer (a search picker); the form needs it for prices and opportunities.
+        # An id outside the scope is a 404 that still says why and offers the picker again.
+        customer_id = source.get("customer", "")
+        pick = QuoteCustomerForm(
+            {"customer": customer_id} if customer_id else None, customers=customers
+        )
+        if not pick.is_valid():
+            return render(
+                request,
+                "sales/quote_pick_customer.html",
+                {"pick": pick},
+                status=404 if pick.is_bound else 200,
+            )
+        customer = pick.cleaned_data["customer"]
     form = QuoteForm(
         request.POST or None,
         initial=initial,

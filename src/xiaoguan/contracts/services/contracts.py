@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -61,6 +61,9 @@ from xiaoguan.pricing.line_input import CleanLine, line_priced, lines_clean
 from xiaoguan.pricing.lines import LineFigures, document_totals, line_figures
 from xiaoguan.sales.enums import OPEN_STAGES, QuoteStatus
 from xiaoguan.sales.models import Opportunity, Quote
+
+if TYPE_CHECKING:
+    from xiaoguan.pricing.selectors.price_requests import PriceCover, PriceSource
 
 __all__ = [
     "ContractData",
@@ -700,10 +703,42 @@ def contract_priced_lines(*, contract: Contract) -> list[Any]:
     ]
 
 
+def contract_price_source(*, contract: Contract) -> PriceSource | None:
+    """The quote whose approved price request also covers this contract's prices below the
+    range (R-PRC-3, ``pricing.services.price_requests``), as pricing's ``PriceSource``, or None.
+
+    Only the first version drafted from the quote names it: the approval was given for the
+    quote's customer and lines, and that draft is the deal the quote described. An amendment
+    (version 2 and later, 合同变更) is a new decision on a signed contract; like the amendment
+    of any contract (whose own earlier request covers the earlier version only), its prices
+    below the range need a request of its own, even when it keeps the lines unchanged."""
+    from xiaoguan.pricing.services.price_requests import PriceSource
+
+    if not contract.quote_id or contract.version_no != 1 or contract.amends_id is not None:
+        return None
+    return PriceSource(kind="quote", id=contract.quote_id, customer_id=contract.customer_id)
+
+
+def contract_price_approval(*, contract: Contract) -> PriceCover:
+    """How the contract stands against the price approval rule (for its page): pricing's
+    ``PriceCover`` with its lines below the owner's range and the approved request covering
+    them, the contract's own or its quote's."""
+    from xiaoguan.pricing.services.price_requests import price_approval_cover
+
+    return price_approval_cover(
+        subject_kind="contract",
+        subject_id=contract.pk,
+        owner=contract.owner,
+        lines=contract_priced_lines(contract=contract),
+        source=contract_price_source(contract=contract),
+    )
+
+
 @transaction.atomic
 def contract_submit(*, actor: User, contract: Contract | int) -> Contract:
     """Send a draft to approval. Refused, listing them, while mandatory terms are missing, and
-    while a price is below the owner's float range without an approved price request."""
+    while a price is below the owner's float range without an approved price request for
+    exactly those lines: the contract's own, or that of the quote it was drafted from."""
     from xiaoguan.pricing.services.price_requests import price_approval_check
 
     locked = _lock(contract, actor)
@@ -721,6 +756,7 @@ def contract_submit(*, actor: User, contract: Contract | int) -> Contract:
         subject_id=locked.pk,
         owner=locked.owner,
         lines=contract_priced_lines(contract=locked),
+        source=contract_price_source(contract=locked),
     )
     approval_request_create(subject=locked, doc_type=DOC_TYPE, requested_by=actor)
     locked.status = ContractStatus.IN_APPROVAL

@@ -355,16 +355,13 @@ def _detail_context(request: HttpRequest, contract: Contract) -> dict[str, Any]:
     editable = contract.is_editable and user.has_right("contracts.edit")
     missing = services.contract_missing_terms(contract=contract) if editable else []
     below: list[Any] = []
+    price_cover = None
     if editable and lines:
         try:
-            from xiaoguan.pricing.services.price_requests import lines_below_range
-
-            below = list(
-                lines_below_range(
-                    owner=contract.owner,
-                    lines=services.contract_priced_lines(contract=contract),
-                )
-            )
+            # The lines below the range and the approved request (own or the quote's) covering
+            # them: the page says which approval stands or asks for one.
+            cover = services.contract_price_approval(contract=contract)
+            below, price_cover = cover.below, cover.request
         except ApplicationError:
             below = []
     can_edit_files = user.has_right("contracts.sign") or editable
@@ -383,6 +380,7 @@ def _detail_context(request: HttpRequest, contract: Contract) -> dict[str, Any]:
         "can_sign": contract.status == ContractStatus.APPROVED and user.has_right("contracts.sign"),
         "missing": missing,
         "below_range": below,
+        "price_cover": price_cover,
         "scan": selectors.contract_signed_scan(contract=contract),
         "can_edit_files": can_edit_files,
         "discount_total": contract.list_total - contract.total,

@@ -1,6 +1,8 @@
 """Reads of price approval requests (R-PRC-2, R-PRC-3): which lines of a document are below
-its owner's float range, the fingerprint that binds an approval to those exact lines, and the
-requests a user may see (always through the data scope, R-ORG-1)."""
+its owner's float range, the fingerprint that binds an approval to those exact lines, the
+approved request that covers a document (its own, or that of the document it was drafted
+from: a contract's quote), and the requests a user may see (always through the data scope,
+R-ORG-1)."""
 
 from __future__ import annotations
 
@@ -132,26 +134,101 @@ def below_range_fingerprint(
 
 
 def approved_request_for(
-    *, subject_kind: str, subject_id: int, fingerprint: str
+    *, subject_kind: str, subject_id: int, fingerprint: str, customer_id: int | None = None
 ) -> PriceRequest | None:
     """The approved request of the document that covers exactly these lines (unscoped: used by
-    the submit services of quotes and contracts)."""
-    return (
-        PriceRequest.objects.filter(
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            status=ApprovalDocStatus.APPROVED,
-            fingerprint=fingerprint,
-        )
-        .order_by("-decided_at", "-pk")
-        .first()
+    the submit services of quotes and contracts); with ``customer_id``, only one filed for
+    that customer."""
+    qs = PriceRequest.objects.filter(
+        subject_kind=subject_kind,
+        subject_id=subject_id,
+        status=ApprovalDocStatus.APPROVED,
+        fingerprint=fingerprint,
     )
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    return qs.order_by("-decided_at", "-pk").first()
 
 
 def subject_has_approved_request(*, subject_kind: str, subject_id: int) -> bool:
     return PriceRequest.objects.filter(
         subject_kind=subject_kind, subject_id=subject_id, status=ApprovalDocStatus.APPROVED
     ).exists()
+
+
+def latest_approved_request(
+    *, subject_kind: str, subject_id: int, customer_id: int
+) -> PriceRequest | None:
+    """The document's latest approved request for that customer, whatever lines it covers (to
+    tell a user that the approval was for other lines)."""
+    return (
+        PriceRequest.objects.filter(
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            status=ApprovalDocStatus.APPROVED,
+            customer_id=customer_id,
+        )
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PriceSource:
+    """The document another one was drafted from, whose approved price request also covers
+    it (a contract drafted from a quote): ``kind`` and ``id`` name the source (a
+    ``SubjectKind``), ``customer_id`` is the customer of the drafted document: the source's
+    approval covers it only when it was filed for that same customer."""
+
+    kind: str
+    id: int
+    customer_id: int
+
+
+@dataclass(frozen=True)
+class PriceCover:
+    """How a document stands against the price approval rule: its lines below the owner's
+    range and the approved request that covers exactly them (None when none does; also None
+    when no line is below). ``inherited`` when that request is the source document's."""
+
+    below: list[BelowRange]
+    request: PriceRequest | None
+    inherited: bool = False
+
+
+def price_approval_cover(
+    *,
+    subject_kind: str,
+    subject_id: int,
+    owner: User,
+    lines: Sequence[PricedLine],
+    source: PriceSource | None = None,
+) -> PriceCover:
+    """The document's lines below the range and the approved request covering exactly them:
+    the document's own first; else, with a ``source``, an approved request of the source
+    document, filed for the same customer, whose lines below the range were exactly these
+    (same products, units, quantities and unit prices). At most three queries."""
+    below, fingerprint = below_range_fingerprint(
+        subject_kind=subject_kind, subject_id=subject_id, owner=owner, lines=lines
+    )
+    if not below:
+        return PriceCover(below=below, request=None)
+    own = approved_request_for(
+        subject_kind=subject_kind, subject_id=subject_id, fingerprint=fingerprint
+    )
+    if own is not None or source is None:
+        return PriceCover(below=below, request=own)
+    inherited = approved_request_for(
+        subject_kind=source.kind,
+        subject_id=source.id,
+        # The source's request fingerprinted its own lines under its own name: the same
+        # lines of this document, named as the source, give the same fingerprint.
+        fingerprint=price_fingerprint(
+            subject_kind=source.kind, subject_id=source.id, lines=[b.line for b in below]
+        ),
+        customer_id=source.customer_id,
+    )
+    return PriceCover(below=below, request=inherited, inherited=inherited is not None)
 
 
 def pending_request_exists(*, subject_kind: str, subject_id: int) -> bool:

@@ -7,6 +7,16 @@ lines below the range (product, unit, quantity, unit price) and of the document,
 ``price_approval_check`` passes only when an approved request of the document has the
 fingerprint of the document's current lines below the range. Any change to one of those lines,
 or a new line below the range, needs a new request; lines within the range may change freely.
+
+A document drafted from another one names it as its ``source`` (``PriceSource``): a contract
+drafted from a quote is covered by the quote's approved request when the contract's lines below
+the range are exactly the lines that request approved (same products, units, quantities and
+unit prices: the same fingerprint, computed under the quote's name) and the request was filed
+for the contract's customer. The approval was given for this customer and these lines, so the
+contract needs no second request for them; any change to one of them, a new line below the
+range, or one of them dropped (the approvers judged the lines together) needs a request of the
+contract, as for any other document. Which versions name their source is the contracts app's
+rule (``contract_price_source``).
 """
 
 from __future__ import annotations
@@ -43,19 +53,26 @@ from xiaoguan.pricing.models import PriceRequest, PriceRequestLine
 from xiaoguan.pricing.registries import price_subject_load
 from xiaoguan.pricing.selectors.price_requests import (
     BelowRange,
+    PriceCover,
     PricedLine,
+    PriceSource,
     approved_request_for,
     below_range_fingerprint,
+    latest_approved_request,
     lines_below_range,
     pending_request_exists,
+    price_approval_cover,
     subject_has_approved_request,
 )
 
 __all__ = [
     "BelowRange",
+    "PriceCover",
+    "PriceSource",
     "PricedLine",
     "lines_below_range",
     "price_approval_check",
+    "price_approval_cover",
     "price_request_cancel",
     "price_request_create",
     "price_request_create_for_subject",
@@ -101,7 +118,11 @@ def _line_texts(below: Sequence[BelowRange]) -> list[str]:
 
 
 def _below_range_error(
-    below: Sequence[BelowRange], *, stale_approval: bool, pending: bool
+    below: Sequence[BelowRange],
+    *,
+    stale_approval: bool,
+    pending: bool,
+    stale_source: PriceRequest | None = None,
 ) -> PriceBelowRange:
     parts = [
         _("A price approval request is needed for the prices below your range: %(lines)s.")
@@ -115,6 +136,14 @@ def _below_range_error(
                 "The approved prices were for different lines or prices; "
                 "file a new price approval request."
             )
+        )
+    elif stale_source is not None:
+        parts.append(
+            _(
+                "The prices approved with %(document)s (%(number)s) were for different lines "
+                "or prices; file a new price approval request."
+            )
+            % {"document": stale_source.subject_label, "number": stale_source.number}
         )
     return PriceBelowRange(
         " ".join(parts),
@@ -131,33 +160,42 @@ def _below_range_error(
                 for b in below
             ],
             "approval_pending": pending,
-            "approval_stale": stale_approval and not pending,
+            "approval_stale": (stale_approval or stale_source is not None) and not pending,
         },
     )
 
 
 def price_approval_check(
-    *, subject_kind: str, subject_id: int, owner: User, lines: Sequence[PricedLine]
-) -> None:
+    *,
+    subject_kind: str,
+    subject_id: int,
+    owner: User,
+    lines: Sequence[PricedLine],
+    source: PriceSource | None = None,
+) -> PriceRequest | None:
     """A quote or contract may be submitted only when no line is below its owner's float
-    range, or when an approved price request of this document covers exactly its current
-    lines below the range (R-PRC-3). Called by the submit services, so pages, API, imports
-    and edits after approval all pass here."""
-    below, fingerprint = below_range_fingerprint(
-        subject_kind=subject_kind, subject_id=subject_id, owner=owner, lines=lines
+    range, or when an approved price request covers exactly its current lines below the range
+    (R-PRC-3): one of this document, or one of its ``source`` (the quote a contract was drafted
+    from) filed for the same customer. Called by the submit services, so pages, API, imports
+    and edits after approval all pass here. Returns the covering request (None when no line is
+    below the range)."""
+    cover = price_approval_cover(
+        subject_kind=subject_kind, subject_id=subject_id, owner=owner, lines=lines, source=source
     )
-    if not below:
-        return
-    if approved_request_for(
-        subject_kind=subject_kind, subject_id=subject_id, fingerprint=fingerprint
-    ):
-        return
+    if not cover.below or cover.request is not None:
+        return cover.request
+    stale = subject_has_approved_request(subject_kind=subject_kind, subject_id=subject_id)
     raise _below_range_error(
-        below,
-        stale_approval=subject_has_approved_request(
-            subject_kind=subject_kind, subject_id=subject_id
-        ),
+        cover.below,
+        stale_approval=stale,
         pending=pending_request_exists(subject_kind=subject_kind, subject_id=subject_id),
+        stale_source=(
+            latest_approved_request(
+                subject_kind=source.kind, subject_id=source.id, customer_id=source.customer_id
+            )
+            if source is not None and not stale
+            else None
+        ),
     )
 
 

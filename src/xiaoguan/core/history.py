@@ -1,17 +1,23 @@
 """A record's change history (R-X-2) as readable rows: who, when, why, and each field's old
-and new value with its translated label; foreign keys and choices shown by name."""
+and new value with its translated label; foreign keys and choices shown by name. The why
+(a stored English reason) is shown in the reader's language (``reason_display``)."""
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from xiaoguan.core import history_reasons
 
 HIDDEN_FIELDS = frozenset(
     {"path", "depth", "numchild", "password", "last_login", "version", "updated_at"}
@@ -91,8 +97,48 @@ def history_rows(obj: models.Model, *, limit: int = 30) -> list[dict[str, Any]]:
             field = _field(model, name)
             label = field.verbose_name if field is not None else name
             shown.append({"field": label, "old": show(field, old), "new": show(field, new)})
-        rows.append({"record": record, "changes": shown})
+        rows.append(
+            {
+                "record": record,
+                "reason": reason_display(record.history_change_reason),
+                "changes": shown,
+            }
+        )
     return rows
+
+
+def _status_word(code: str) -> str:
+    """A status code of a reason ("no_bid") as its word in the reader's language."""
+    return pgettext(history_reasons.CONTEXT, code.replace("_", " "))
+
+
+@functools.cache
+def _written_translated() -> dict[str, str]:
+    """The reasons some services stored already translated, found back to their English
+    text: {"已申请放行": "Release requested", ...} for every language of the site."""
+    found: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for msgid in history_reasons.TRANSLATED_AT_WRITE:
+                found.setdefault(_(msgid)[:100], msgid)
+    return found
+
+
+def reason_display(reason: str | None) -> str:
+    """A stored change reason in the reader's language: a reason the code writes ("planned",
+    "approval: approved") is translated (context "history reason", its status words too);
+    anything else, such as a note a user typed, is shown as it was written."""
+    text = (reason or "").strip()
+    if not text:
+        return ""
+    for pattern, template in history_reasons.PATTERNS:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            values = match.groupdict()
+            if "status" in values:
+                values["status"] = _status_word(values["status"])
+            return str(template) % values
+    return pgettext(history_reasons.CONTEXT, _written_translated().get(text, text))
 
 
 def track(obj: Any, actor: Any = None, reason: str = "", *, now: Any = None) -> None:

@@ -133,7 +133,7 @@ def credit_hold_request_release(*, actor: User, hold: CreditHold | int, reason: 
     locked.status = CreditHoldStatus.IN_APPROVAL
     locked.release_reason = reason
     locked.submitted_at = timezone.now()
-    track(locked, actor=actor, reason=_("Release requested"))
+    track(locked, actor=actor, reason="Release requested")
     locked.save(update_fields=["status", "release_reason", "submitted_at", "updated_at"])
     return locked
 
@@ -161,7 +161,7 @@ def credit_holds_cancel(*, order: Order, actor: User) -> int:
                 hold = CreditHold.objects.select_for_update().get(pk=hold.pk)
         hold.status = CreditHoldStatus.CANCELLED
         hold.decided_at = timezone.now()
-        track(hold, actor=actor, reason=_("Order cancelled"))
+        track(hold, actor=actor, reason="Order cancelled")
         hold.save(update_fields=["status", "decided_at", "updated_at"])
         count += 1
     return count

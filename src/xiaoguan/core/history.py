@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -124,6 +125,26 @@ def _written_translated() -> dict[str, str]:
     return found
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@functools.cache
+def _written_translated_formats() -> list[tuple[re.Pattern[str], str]]:
+    """The reasons with values stored already translated, as patterns of their text in
+    every language of the site, each with its msgid."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for msgid in history_reasons.FORMATS_TRANSLATED_AT_WRITE:
+                parts = _PLACEHOLDER.split(_(msgid))  # words, name, words, name, ..., words
+                regex = "".join(
+                    re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                    for i, part in enumerate(parts)
+                )
+                found.append((re.compile(regex, re.DOTALL), msgid))
+    return found
+
+
 def reason_display(reason: str | None) -> str:
     """A stored change reason in the reader's language: a reason the code writes ("planned",
     "approval: approved") is translated (context "history reason", its status words too);
@@ -138,6 +159,10 @@ def reason_display(reason: str | None) -> str:
             if "status" in values:
                 values["status"] = _status_word(values["status"])
             return str(template) % values
+    for pattern, msgid in _written_translated_formats():
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return _(msgid) % match.groupdict()
     return pgettext(history_reasons.CONTEXT, _written_translated().get(text, text))
 
 

@@ -165,3 +165,13 @@ TRANSLATED_AT_WRITE: tuple[str, ...] = (
     gettext_noop("Activated"),
     gettext_noop("Deactivated"),
 )
+
+# The same, with values in them ("客户分类已调整：<the reason typed>"): read back by matching
+# the translation's words around its placeholders, and shown again in the reader's language
+# with the values as they were.
+FORMATS_TRANSLATED_AT_WRITE: tuple[str, ...] = (
+    gettext_noop("Class overridden: %(reason)s"),
+    gettext_noop("other units: %(units)s"),
+    gettext_noop("No deal for %(days)s days"),
+    gettext_noop("No follow-up for %(days)s days (class %(cls)s)"),
+)

@@ -19,10 +19,6 @@ PACKAGE = Path(__file__).resolve().parents[2]  # src/xiaoguan
 # its third positional argument) and the services' small wrappers around it.
 TRACKERS = {"track": 2, "_save_unique": None, "_save_warehouse": None}
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop"}
-# Reasons stored translated with a value in them (``_("Class overridden: %(reason)s") % ...``):
-# they cannot be read back; listed so that a new one is noticed. Convert them to an English
-# pattern in ``history_reasons.PATTERNS`` when their service is next touched.
-STORED_TRANSLATED_WITH_VALUES = {"Class overridden: %(reason)s"}
 HOLE = "\x00"  # a value of an f-string
 SAMPLES = ("x", "1")  # what a value may look like: a code, a number
 
@@ -35,7 +31,9 @@ def _fits_a_pattern(text: str, patterns=None) -> bool:
     )
 
 
-def _literals(expr: ast.expr, scope: ast.AST | None) -> list[tuple[str, str]]:
+def _literals(
+    expr: ast.expr, scope: ast.AST | None, module: dict[str, ast.FunctionDef] | None = None
+) -> list[tuple[str, str]]:
     """The reasons an expression can hold, as far as the source says: ("exact", text),
     ("fstring", text with each value as HOLE), ("format", msgid of a translated format)."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
@@ -45,17 +43,26 @@ def _literals(expr: ast.expr, scope: ast.AST | None) -> list[tuple[str, str]]:
         kind = "exact" if all(isinstance(v, ast.Constant) for v in expr.values) else "fstring"
         return [(kind, "".join(str(p) for p in parts))]
     if isinstance(expr, ast.IfExp):
-        return _literals(expr.body, scope) + _literals(expr.orelse, scope)
+        return _literals(expr.body, scope, module) + _literals(expr.orelse, scope, module)
     if isinstance(expr, ast.BoolOp):
-        return [found for value in expr.values for found in _literals(value, scope)]
+        return [found for value in expr.values for found in _literals(value, scope, module)]
     if isinstance(expr, ast.Subscript):  # reason[:100]
-        return _literals(expr.value, scope)
+        return _literals(expr.value, scope, module)
     if isinstance(expr, ast.Call):
         func = expr.func
         if isinstance(func, ast.Name) and func.id in GETTEXT and expr.args:
             return _literals(expr.args[0], scope)
         if isinstance(func, ast.Attribute) and func.attr == "strip":  # (reason or "").strip()
-            return _literals(func.value, scope)
+            return _literals(func.value, scope, module)
+        if isinstance(func, ast.Name) and module and func.id in module:
+            # a helper of the same module that makes the reason: what it returns
+            helper = module[func.id]
+            return [
+                found
+                for node in ast.walk(helper)
+                if isinstance(node, ast.Return) and node.value is not None
+                for found in _literals(node.value, helper)
+            ]
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
         return [("format", text) for _kind, text in _literals(expr.left, scope)]
     if isinstance(expr, ast.Name) and scope is not None:
@@ -66,7 +73,7 @@ def _literals(expr: ast.expr, scope: ast.AST | None) -> list[tuple[str, str]]:
             for node in ast.walk(scope)
             if isinstance(node, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)
-            for found in _literals(node.value, None)
+            for found in _literals(node.value, None, module)
         ]
     return []
 
@@ -109,8 +116,9 @@ def written_reasons() -> list[tuple[str, str, str]]:
         if "tests" in rel.parts or "migrations" in rel.parts:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
         for expr, scope in _reason_expressions(tree):
-            for kind, text in _literals(expr, scope):
+            for kind, text in _literals(expr, scope, module):
                 found.append((kind, text, f"{rel}:{expr.lineno}"))
     return found
 
@@ -145,7 +153,7 @@ def test_every_reason_the_code_writes_is_listed_for_translation():
         elif kind == "fstring" and not _fits_a_pattern(text):
             shown = text.replace(HOLE, "{…}")
             missing.append(f"{where}: f-string {shown!r} matches no pattern")
-        elif kind == "format" and text not in STORED_TRANSLATED_WITH_VALUES:
+        elif kind == "format" and text not in history_reasons.FORMATS_TRANSLATED_AT_WRITE:
             missing.append(f"{where}: {text!r} is stored translated, with values")
     assert not missing, (
         "reasons written to a history row but not listed in core/history_reasons.py "
@@ -203,3 +211,13 @@ def test_a_reason_stored_translated_is_found_back():
     # when an English reader sees it, then it reads in English
     with translation.override("en"):
         assert reason_display(stored) == "Release requested"
+
+
+def test_a_reason_stored_translated_with_a_value_keeps_the_value():
+    # given a class override stored in Chinese, with the reason the manager typed
+    with translation.override("zh-hans"):
+        stored = translation.gettext("Class overridden: %(reason)s") % {"reason": "客户要求"}
+    assert stored != "Class overridden: 客户要求"
+    # when an English reader sees it, then the words are English and the typed part stays
+    with translation.override("en"):
+        assert reason_display(stored) == "Class overridden: 客户要求"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from xiaoguan.catalog.models import Product, ProductUnit, Warehouse
 from xiaoguan.contracts.enums import IN_FORCE
 from xiaoguan.contracts.models import Contract, ContractLine, PaymentTerm
-from xiaoguan.contracts.selectors.family import family_current
+from xiaoguan.contracts.services.figures import contract_current_lock
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import Conflict, InvalidTransition, PermissionDenied, StaleEdit
 from xiaoguan.core.history import track
@@ -207,11 +207,12 @@ def _contract_for(data: OrderData, actor: User, *, lock: bool) -> Contract:
         found = visible(Contract.objects.all(), actor).filter(pk=int(data.contract_id)).first()
         if found is not None:
             contract = contract_current(contract=found)
+    if contract is not None and lock:
+        # The version in force once locked: an amendment may have replaced it meanwhile.
+        contract = contract_current_lock(root_id=contract.root_id or contract.pk)
     if contract is None or contract.status not in IN_FORCE:
         message = _("Choose a signed contract in force in your scope.")
         raise OrderInvalid(message, fields={"contract": message})
-    if lock:
-        contract = Contract.objects.select_for_update().get(pk=contract.pk)
     return contract
 
 
@@ -621,8 +622,8 @@ def _lock_contract_family(contract_id: int) -> None:
     """Lock the current version of the contract ``contract_id`` is a version of: every
     order taking from a contract locks that one row, so two cannot take the last units."""
     root_id = Contract.objects.filter(pk=contract_id).values_list("root_id", flat=True).first()
-    root_id = root_id or contract_id
-    list(family_current(root_id).select_for_update().values_list("pk", flat=True))
+    # Looks again when an amendment retired the version it waited on (docs/dev/locking.md).
+    contract_current_lock(root_id=root_id or contract_id)
 
 
 @transaction.atomic

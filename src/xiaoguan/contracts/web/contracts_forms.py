@@ -13,13 +13,27 @@ from xiaoguan.contracts.enums import PaymentTrigger
 from xiaoguan.contracts.services.contracts import ContractData, ContractLineData
 from xiaoguan.contracts.services.schedule import PaymentTermData
 from xiaoguan.core.web.forms import BootstrapForm
+from xiaoguan.core.web.widgets import SearchPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 200
 
 
 class ContractForm(BootstrapForm):
-    customer = forms.ModelChoiceField(label=_("customer"), queryset=None, empty_label="—")
+    customer = forms.ModelChoiceField(
+        label=_("customer"),
+        queryset=None,
+        widget=SearchPicker(
+            url_name="customers:picker",
+            placeholder=_("Type the customer's name, initials or phone"),
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "This customer is outside your scope or not available here: "
+                "choose one from the suggestions."
+            )
+        },
+    )
     title = forms.CharField(label=_("subject"), max_length=200)
     template = forms.ModelChoiceField(
         label=_("template"),
@@ -78,11 +92,14 @@ class ContractForm(BootstrapForm):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = customers
         self.fields["template"].queryset = templates
         if contract is not None and contract.quote_id:
+            # fixed by the quote: shown, not chosen (a disabled select of that one customer)
+            self.fields["customer"].widget = forms.Select(attrs={"class": "form-select"})
+            customers = customers.filter(pk=contract.customer_id)
             self.fields["customer"].disabled = True
             self.fields["price_date"].disabled = True
+        self.fields["customer"].queryset = customers
 
     def to_data(self) -> ContractData:
         d = self.cleaned_data

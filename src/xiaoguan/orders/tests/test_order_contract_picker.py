@@ -68,9 +68,9 @@ def test_the_pick_page_query_count(book, login, django_assert_max_num_queries):
         signed(book.rep_e1, [(book.g.hydrant, "1", "800")], customer(book.rep_e1, f"宁波{i:02d}号"))
     c = login(book.rep_e1)
     c.get(PAGE)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         assert c.get(PAGE).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert c.get(PAGE, {"contract": book.west.pk}).status_code == 200
 
 

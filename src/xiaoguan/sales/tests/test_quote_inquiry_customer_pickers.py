@@ -76,9 +76,9 @@ def test_the_quote_step_query_count(book, login, django_assert_max_num_queries):
         make_customer(book.rep_e1, f"宁波{i:02d}号消防有限公司")
     c = login(book.rep_e1)
     c.get(QUOTE)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert c.get(QUOTE).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert c.get(QUOTE, {"customer": book.west.pk}).status_code == 404
 
 
@@ -139,5 +139,5 @@ def test_the_inquiry_form_query_count(book, login, django_assert_max_num_queries
         make_customer(book.rep_e1, f"宁波{i:02d}号消防有限公司")
     c = login(book.rep_e1)
     c.get(INQUIRY)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         assert c.get(INQUIRY).status_code == 200

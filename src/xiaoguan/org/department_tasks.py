@@ -2,10 +2,12 @@
 department fills in (technical parameters, cost and lead time, production of a contract ...).
 
 The kinds are registered by the apps that create such tasks (``org.registries.task_kinds``);
-this module creates, completes and cancels tasks and reads the inbox. The inbox of a person:
-the tasks of their department (and of its sub-departments when their data scope is the
-subtree), of the departments they head and below, plus the tasks they requested; holders of
-an all-records scope see every task.
+this module creates, completes and cancels tasks and reads the inbox. The inbox of a person,
+for everyone: the tasks of their department (and of its sub-departments when their data scope
+is the subtree or all records), of the departments they head and below, plus the tasks they
+requested; its open tasks are the sidebar's count. Holders of an all-records scope and
+management may open every task and list them with the "all departments" filter, but another
+department's work is not mixed into their own inbox.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from xiaoguan.core.history import track
 from xiaoguan.core.notifications import notify
 from xiaoguan.org.enums import DataScope, TaskStatus
 from xiaoguan.org.models import Department, DepartmentTask, User
-from xiaoguan.org.registries import TaskField, TaskKind, task_kind
+from xiaoguan.org.registries import TaskField, TaskKind, task_kind, task_subject
 
 NOTIFICATION_KIND = "department_task"
 MAX_DECIMAL = Decimal("1e13")  # what a MONEY column (15, 2) can hold
@@ -91,7 +93,13 @@ def _reach_q(user: User) -> Q | None:
 
 
 def _sees_all(user: User) -> bool:
-    return user.data_scope == DataScope.ALL
+    return user.data_scope == DataScope.ALL or "management" in user.role_codes
+
+
+def can_list_every_task(*, user: User) -> bool:
+    """Holders of an all-records scope and management may open any task and get the inbox's
+    "all departments" filter."""
+    return bool(user and user.is_authenticated and user.is_active and _sees_all(user))
 
 
 def can_complete(*, user: User, task: DepartmentTask) -> bool:
@@ -389,22 +397,37 @@ def department_tasks_cancel_for_subject(
 # --- selectors --------------------------------------------------------------------------
 
 
-def _inbox_q(user: User) -> Q | None:
-    """None: every task; otherwise the filter of the user's inbox."""
-    if _sees_all(user):
-        return None
+def _own_q(user: User) -> Q:
+    """The user's own inbox: the departments that reach them and what they requested."""
     condition = Q(requested_by=user.pk)
     reach = _reach_q(user)
     return condition if reach is None else condition | reach
 
 
-def department_task_inbox(*, user: User, status: str | None = None) -> QuerySet[DepartmentTask]:
-    """The tasks ``user`` sees: their departments' (and below), those they requested; all for
-    an all-records scope. ``status`` is a TaskStatus value or None for every status."""
-    qs = DepartmentTask.objects.select_related(
+def _inbox_q(user: User) -> Q | None:
+    """None: every task; otherwise the filter of the tasks the user may open."""
+    if _sees_all(user):
+        return None
+    return _own_q(user)
+
+
+def _tasks() -> QuerySet[DepartmentTask]:
+    return DepartmentTask.objects.select_related(
         "department", "requested_by", "completed_by", "assignee"
     )
-    if user is None or not user.is_authenticated or not user.is_active:
+
+
+def _active(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def department_task_inbox(*, user: User, status: str | None = None) -> QuerySet[DepartmentTask]:
+    """Every task ``user`` may open: their departments' (and below), those they requested; all
+    for an all-records scope and management (the rule of the task page, of completing and of
+    cancelling). The inbox page lists ``department_task_list``. ``status`` is a TaskStatus
+    value or None for every status."""
+    qs = _tasks()
+    if not _active(user):
         return qs.none()
     condition = _inbox_q(user)
     if condition is not None:
@@ -414,8 +437,24 @@ def department_task_inbox(*, user: User, status: str | None = None) -> QuerySet[
     return qs
 
 
+def department_task_list(
+    *, user: User, status: str | None = None, every: bool = False
+) -> QuerySet[DepartmentTask]:
+    """The inbox page: for everyone the tasks of the departments that reach the user plus those
+    they requested; ``every`` (the "all departments" filter) lists every task for those who
+    may open any (``can_list_every_task``) and is ignored for others."""
+    qs = _tasks()
+    if not _active(user):
+        return qs.none()
+    if not (every and _sees_all(user)):
+        qs = qs.filter(_own_q(user))
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
 def department_task_get(*, user: User, task_id: int) -> DepartmentTask:
-    """A task in the user's inbox; otherwise NotFound (out of scope does not exist)."""
+    """A task the user may open; otherwise NotFound (out of scope does not exist)."""
     task = department_task_inbox(user=user).filter(pk=task_id).first()
     if task is None:
         raise NotFound()
@@ -423,13 +462,31 @@ def department_task_get(*, user: User, task_id: int) -> DepartmentTask:
 
 
 def department_task_open_count(*, user: User) -> int:
-    """Open tasks of the user's departments (what waits for them; not what they requested)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    """Open tasks of the user's inbox (``department_task_list``'s default list): the sidebar's
+    badge and the inbox's "open" tab show the same number."""
+    if not _active(user):
         return 0
-    reach = _reach_q(user)
-    if reach is None:
-        return 0
-    return DepartmentTask.objects.filter(reach, status=TaskStatus.OPEN).count()
+    return department_task_list(user=user, status=TaskStatus.OPEN).count()
+
+
+def subjects_openable(*, user: User, tasks: list[DepartmentTask]) -> set[int]:
+    """The tasks (pks) whose document link opens for the user: one question per kind of
+    document to the app that owns it (the right and the record in scope). A task about a
+    kind of document no app describes keeps its link."""
+    by_type: dict[str, list[DepartmentTask]] = {}
+    for task in tasks:
+        if task.subject_url:
+            by_type.setdefault(task.subject_type, []).append(task)
+    found: set[int] = set()
+    for subject_type, rows in by_type.items():
+        subject = task_subject(subject_type)
+        if subject is None:
+            found.update(t.pk for t in rows)
+            continue
+        ids = sorted({t.subject_id for t in rows if t.subject_id is not None})
+        openable = subject.openable(user, ids) if ids else set()
+        found.update(t.pk for t in rows if t.subject_id in openable)
+    return found
 
 
 def tasks_for_subject(*, subject_type: str, subject_id: int) -> QuerySet[DepartmentTask]:

@@ -3,6 +3,11 @@
 ``handover_handlers``: called inside the handover transaction after owned records moved,
 as ``handler(from_employee=..., to_employee=..., actor=...) -> dict[str, int]`` (label → count
 of what the handler moved, e.g. pending approval tasks). Register in ``AppConfig.ready()``.
+
+``task_kinds``: the kinds of department tasks (``TaskKind``), registered by the apps that
+create them. ``task_subjects``: what a department task about a document shows of it
+(``TaskSubject``: a read-only panel, whether the document's own page opens for the user, the
+files the task shares), registered by the app owning the document.
 """
 
 from __future__ import annotations
@@ -74,3 +79,43 @@ def register_task_kind(kind: TaskKind) -> TaskKind:
 
 def task_kind(code: str) -> TaskKind | None:
     return task_kinds.get(code)
+
+
+# What a department task is about (R-ORG-4) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskSubject:
+    """What the app owning a kind of document shows on the page of a department task about one
+    (``DepartmentTask.subject_type`` is ``code``). The task is how the document was shared
+    with the department: whoever may see the task sees the panel, whatever their rights on
+    the document.
+
+    ``panel(request, task) -> str``: read-only HTML of what the department needs (an
+    inquiry's requirements and tender documents, a contract's lines and delivery); links to
+    the document's files go through ``org:task_attachment``.
+    ``openable(user, subject_ids) -> set[int]``: the ids whose own page the user can open
+    (the right and the record in scope); the task page links to the document only then.
+    ``attachment_owner(task) -> model instance | None``: the record whose attachments the
+    task shares (None: the task shares no files).
+    """
+
+    code: str
+    panel: Callable[[Any, Any], str]
+    openable: Callable[[Any, list[int]], set[int]]
+    attachment_owner: Callable[[Any], Any] | None = None
+
+
+task_subjects: dict[str, TaskSubject] = {}
+
+
+def register_task_subject(subject: TaskSubject) -> TaskSubject:
+    existing = task_subjects.get(subject.code)
+    if existing is not None and existing != subject:
+        raise ValueError(f"Task subject {subject.code!r} is registered twice")
+    task_subjects[subject.code] = subject
+    return subject
+
+
+def task_subject(code: str) -> TaskSubject | None:
+    return task_subjects.get(code) if code else None

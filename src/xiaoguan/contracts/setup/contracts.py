@@ -1,6 +1,6 @@
 """Registrations of the contracts part of contracts (R-CON-1..3): rights, the approvals
 document type "contract" with its default chain, the department task kinds of a signed
-contract, the signed scan as an attachment, and the loader through which pricing reads a
+contract and the panel of a task about a contract, the signed scan as an attachment, and the loader through which pricing reads a
 contract's lines for price approval requests; called from ``AppConfig.ready()``."""
 
 from __future__ import annotations
@@ -49,6 +49,18 @@ def _can_edit(user: Any, contract: Any) -> bool:
     return bool(user.has_right("contracts.edit") and contract.is_editable)
 
 
+def _task_panel(request: Any, task: Any) -> str:
+    from xiaoguan.contracts.web.contract_task_panel import contract_task_panel
+
+    return contract_task_panel(request, task)
+
+
+def _task_openable(user: Any, ids: list[int]) -> set[int]:
+    from xiaoguan.contracts.selectors.contract_tasks import contracts_openable
+
+    return contracts_openable(user=user, ids=ids)
+
+
 def _price_subject(subject_id: int, user: Any) -> Any:
     from xiaoguan.contracts.models import Contract
     from xiaoguan.contracts.services.contracts import contract_priced_lines
@@ -80,7 +92,13 @@ def register() -> None:
     from xiaoguan.contracts.services import contracts as services
     from xiaoguan.core import attachments
     from xiaoguan.org import rights
-    from xiaoguan.org.registries import TaskField, TaskKind, register_task_kind
+    from xiaoguan.org.registries import (
+        TaskField,
+        TaskKind,
+        TaskSubject,
+        register_task_kind,
+        register_task_subject,
+    )
     from xiaoguan.pricing.registries import register_price_subject
 
     group = _("Contracts")
@@ -146,6 +164,11 @@ def register() -> None:
             fields=(TaskField("planned_shipping", _("planned shipping date"), "date"),),
             on_completed=_task_done,
         )
+    )
+    # A task about a contract (production and logistics on signing, a routed problem) shows
+    # its delivery and lines to the department; the signed scan is not shared.
+    register_task_subject(
+        TaskSubject(code=services.SUBJECT_TYPE, panel=_task_panel, openable=_task_openable)
     )
     attachments.register_owner(
         Contract, can_view=_can_view, can_edit=_can_edit, label=_("contract")

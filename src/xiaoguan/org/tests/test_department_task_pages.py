@@ -146,3 +146,40 @@ def test_sidebar_badge_is_empty_without_open_tasks_and_needs_the_right(company, 
     nobody = UserFactory(username="norights2", department=company.depts["HQ"])
     assert login(nobody).get("/org/tasks/badge/").status_code == 403
     assert 'hx-get="/org/tasks/badge/"' not in login(nobody).get("/").content.decode()
+
+
+def test_all_scope_inbox_lists_its_own_department_and_the_count_matches(
+    company, prod, login, django_assert_max_num_queries
+):
+    # given: open tasks for legal (created first), production and logistics, by the director
+    logistics = company.logistics1.department
+    _task(company, prod, department=company.depts["LEG"], actor=company.director, title="法务任务")
+    _task(company, prod, actor=company.director, title="生产任务")
+    _task(company, prod, department=logistics, actor=company.director, title="发货任务一")
+    _task(company, prod, department=logistics, actor=company.director, title="发货任务二")
+    client = login(company.logistics1)
+    # when the logistics manager (all-records scope) opens the inbox
+    with django_assert_max_num_queries(12):
+        page = client.get("/org/tasks/")
+    # then the list is logistics' tasks, and the tab and the sidebar badge count them
+    html = page.content.decode()
+    assert html.count('data-testid="task-row"') == 2
+    assert "发货任务一" in html and "法务任务" not in html and "生产任务" not in html
+    assert 'data-testid="open-count">2<' in html
+    badge = client.get("/org/tasks/badge/").content.decode()
+    assert ">2</span>" in badge
+    # and the "all departments" filter lists every task, legal's among them
+    assert 'data-testid="departments-all"' in html
+    every = client.get("/org/tasks/?show=open&departments=all").content.decode()
+    assert every.count('data-testid="task-row"') == 4
+    assert "法务任务" in every
+    assert 'data-testid="open-count">4<' in every
+
+
+def test_a_department_scope_has_no_all_departments_filter(company, prod, login):
+    _task(company, prod, department=company.depts["LEG"], actor=company.director, title="法务任务")
+    _task(company, prod, title="生产任务")
+    client = login(prod["worker"])
+    html = client.get("/org/tasks/?departments=all").content.decode()
+    assert 'data-testid="departments-all"' not in html
+    assert "法务任务" not in html and "生产任务" in html

@@ -190,6 +190,7 @@ def test_inbox_is_the_department_subtree_and_own_requests(company, prod):
     def inbox(user, status=None):
         return set(tasks.department_task_inbox(user=user, status=status))
 
+    # who may open which task: the departments reached, the requester, all-records scopes
     assert inbox(prod["head"]) == {mine, team}  # the head: the department and below
     assert inbox(prod["worker"]) == {mine}  # a department scope: the own department only
     assert inbox(prod["welder"]) == {team}
@@ -206,9 +207,34 @@ def test_inbox_is_the_department_subtree_and_own_requests(company, prod):
     assert inbox(prod["head"], TaskStatus.DONE) == {team}
     assert tasks.department_task_open_count(user=prod["head"]) == 1
     assert tasks.department_task_open_count(user=prod["worker"]) == 1
-    assert tasks.department_task_open_count(user=company.rep_e1) == 0
+    # the count is the inbox's open tasks, which include what the user requested
+    assert tasks.department_task_open_count(user=company.rep_e1) == 1
+    assert tasks.department_task_open_count(user=company.marketing1) == 0
     with pytest.raises(NotFound):
         tasks.department_task_get(user=company.rep_w1, task_id=mine.pk)
+
+
+def test_inbox_list_is_the_own_departments_for_everyone_and_every_task_on_request(company, prod):
+    # given: a task for production, one for legal, one for logistics (all by the director)
+    mine = _task(company, prod)
+    legal = _task(company, prod, department=company.depts["LEG"], actor=company.director)
+    logistics_dept = company.logistics1.department
+    shipping = _task(company, prod, department=logistics_dept, actor=company.director)
+
+    def listed(user, **kw):
+        return set(tasks.department_task_list(user=user, **kw))
+
+    # then an all-records scope opens every task but lists its own department's by default
+    assert set(tasks.department_task_inbox(user=company.logistics1)) == {mine, legal, shipping}
+    assert listed(company.logistics1) == {shipping}
+    assert listed(company.logistics1, every=True) == {mine, legal, shipping}
+    assert tasks.department_task_open_count(user=company.logistics1) == 1
+    assert tasks.can_list_every_task(user=company.logistics1)
+    # the director requested all three: they are in the director's inbox
+    assert listed(company.director) == {mine, legal, shipping}
+    # a department scope cannot widen its list
+    assert not tasks.can_list_every_task(user=prod["worker"])
+    assert listed(prod["worker"], every=True) == {mine}
 
 
 def test_tasks_for_subject(company, prod):

@@ -49,4 +49,9 @@ urlpatterns = [
         "tasks/<int:department_task_id>/complete/", task_views.task_complete, name="task_complete"
     ),
     path("tasks/<int:department_task_id>/cancel/", task_views.task_cancel, name="task_cancel"),
+    path(
+        "tasks/<int:department_task_id>/attachments/<int:attachment_id>/",
+        task_views.task_attachment,
+        name="task_attachment",
+    ),
 ]

@@ -33,6 +33,24 @@ def _can_edit(user: Any, inquiry: Any) -> bool:
     return bool(user.has_right("sales.inquiries_edit")) and can_see(inquiry, user)
 
 
+def _task_panel(request: Any, task: Any) -> str:
+    from xiaoguan.sales.web.inquiry_task_panel import inquiry_task_panel
+
+    return inquiry_task_panel(request, task)
+
+
+def _task_openable(user: Any, ids: list[int]) -> set[int]:
+    from xiaoguan.sales.selectors.inquiry_tasks import inquiries_openable
+
+    return inquiries_openable(user=user, ids=ids)
+
+
+def _task_files_owner(task: Any) -> Any:
+    from xiaoguan.sales.selectors.inquiry_tasks import inquiry_of_task
+
+    return inquiry_of_task(task=task)
+
+
 def _title(inquiry: Any) -> str:
     return f"{inquiry.number} {inquiry.customer.name} {inquiry.title}"[:200]
 
@@ -45,7 +63,13 @@ def register() -> None:
     from xiaoguan.core import attachments, navigation, policy
     from xiaoguan.customers.registries import DetailSection, register_detail_section
     from xiaoguan.org import rights
-    from xiaoguan.org.registries import TaskField, TaskKind, register_task_kind
+    from xiaoguan.org.registries import (
+        TaskField,
+        TaskKind,
+        TaskSubject,
+        register_task_kind,
+        register_task_subject,
+    )
     from xiaoguan.sales import jobs_inquiries  # noqa: F401  (registers the deadline reminders)
     from xiaoguan.sales.models import Inquiry
     from xiaoguan.sales.services import inquiries as services
@@ -136,6 +160,15 @@ def register() -> None:
                 TaskField("lead_time_days", _("Lead time (days)"), "int"),
             ),
             on_completed=services.on_task_completed,
+        )
+    )
+    # A task about an inquiry shows it to the department asked, with its tender documents.
+    register_task_subject(
+        TaskSubject(
+            code=services.SUBJECT_TYPE,
+            panel=_task_panel,
+            openable=_task_openable,
+            attachment_owner=_task_files_owner,
         )
     )
     attachments.register_owner(Inquiry, can_view=_can_view, can_edit=_can_edit, label=_("inquiry"))

@@ -34,10 +34,18 @@ def test_rep_prices_a_quote_on_the_phone_and_submits_it(live_server, priced, new
     from xiaoguan.sales.models import Quote
 
     people, product, customer = priced
-    # given the rep on the new-quote page for a class A customer, at phone width
+    # given the rep on the new-quote page, at phone width
     page = new_page(locale="zh-CN", width=390)
     sign_in(page, live_server.url, "rep_e1", PASSWORD)
-    page.goto(f"{live_server.url}/sales/quotes/new/?customer={customer.pk}")
+    page.goto(f"{live_server.url}/sales/quotes/new/")
+    # who finds the customer by typing part of its name and chooses the suggestion
+    page.fill("[data-testid=picker-customer-input]", "恒达")
+    option = page.locator("[data-testid=picker-customer-list] [data-testid=picker-option]")
+    option.first.wait_for()
+    assert option.count() == 1 and option.first.get_attribute("data-label") == customer.name
+    with page.expect_navigation():  # the quote form opens for that customer
+        option.first.click()
+    assert page.url.endswith(f"/sales/quotes/new/?customer={customer.pk}")
     page.fill("input[name=title]", "厂区灭火器年度采购报价")
     row = page.locator("[data-testid=quote-line-row]").first
     # when they pick the product and type a quantity and a 2 % discount

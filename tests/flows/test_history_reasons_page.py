@@ -72,3 +72,19 @@ def test_a_typed_reason_is_shown_as_typed(company, login):
         history = _history(client.get(url, **headers).content.decode())
         # then the reason is exactly what was typed
         assert "(moved to Suzhou: cancelled)" in history
+
+
+def test_the_status_words_cover_the_approval_callbacks():
+    from django.utils import translation
+
+    from xiaoguan.core import history_reasons
+    from xiaoguan.sales.enums import InquiryStatus, QuoteStatus
+
+    with translation.override("en"):  # the msgids, English
+        known = {str(r) for r in (*history_reasons.REASONS, *history_reasons.STATUS_WORDS)}
+    # the statuses that follow "approval: " (quotes) and "bid decision: " (inquiries)
+    for status in (QuoteStatus.APPROVED, QuoteStatus.REJECTED, QuoteStatus.RETURNED):
+        assert status.value.replace("_", " ") in known
+    for status in (InquiryStatus.BIDDING, InquiryStatus.NO_BID, InquiryStatus.NEW):
+        assert status.value.replace("_", " ") in known
+    assert QuoteStatus.DRAFT.value in known  # a withdrawn approval puts the quote back

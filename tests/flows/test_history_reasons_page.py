@@ -43,8 +43,8 @@ def test_an_approval_reason_reads_in_chinese_on_a_chinese_page(approved_quote, c
     # when the rep opens the quote in Chinese
     history = _history(login(company.rep_e1).get(url, **ZH).content.decode())
     # then the reason's words and its status are Chinese
-    assert "(审批：已批准)" in history
-    assert "(已提交)" in history
+    assert "已修改（审批：已批准）" in history
+    assert "已修改（已提交）" in history
     assert "approval" not in history
 
 
@@ -68,10 +68,11 @@ def test_a_typed_reason_is_shown_as_typed(company, login):
     url = reverse("customers:detail", args=[customer.pk])
     # when management opens the customer in Chinese and in English
     client = login(company.gm)
-    for headers in (ZH, EN):
-        history = _history(client.get(url, **headers).content.decode())
-        # then the reason is exactly what was typed
-        assert "(moved to Suzhou: cancelled)" in history
+    zh = _history(client.get(url, **ZH).content.decode())
+    en = _history(client.get(url, **EN).content.decode())
+    # then the reason is exactly what was typed, in the brackets of each language
+    assert "（moved to Suzhou: cancelled）" in zh
+    assert "(moved to Suzhou: cancelled)" in en
 
 
 def test_the_status_words_cover_the_approval_callbacks():

@@ -24,7 +24,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from xiaoguan.approvals.selectors import pending_request_for
 from xiaoguan.approvals.services import approval_request_cancel, approval_request_create
@@ -747,7 +747,7 @@ def contract_submit(*, actor: User, contract: Contract | int) -> Contract:
     if missing:
         raise TermsMissing(
             _("The contract cannot be submitted; missing: %(terms)s.")
-            % {"terms": "; ".join(str(m) for m in missing)},
+            % {"terms": pgettext("list separator", "; ").join(str(m) for m in missing)},
             extra={"missing": [str(m) for m in missing]},
         )
     amendment_check(contract=locked)  # an amendment keeps what was shipped and collected

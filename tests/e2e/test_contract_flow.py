@@ -381,6 +381,11 @@ def test_contract_is_approved_signed_and_reaches_production(
     with planner.expect_navigation():
         rows.locator("a").first.click()
     assert planner.url.endswith(f"/org/tasks/{task.pk}/")
+    # and the task page shows the contract's lines and delivery, without prices, on the phone
+    panel = planner.locator("[data-testid=contract-task-panel]")
+    assert panel.locator("[data-testid=panel-line]").count() == contract.lines.count()
+    assert contract.delivery_place in panel.inner_text()
+    _no_sideways_scroll(planner)
 
 
 def _zh(label) -> str:

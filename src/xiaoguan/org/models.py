@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
@@ -197,10 +198,16 @@ class Handover(models.Model):
     """One handover (交接) of everything an employee owned to a successor (R-ORG-3)."""
 
     from_employee = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="handovers_given", verbose_name=_("from")
+        User,
+        on_delete=models.PROTECT,
+        related_name="handovers_given",
+        verbose_name=pgettext_lazy("handover", "from"),
     )
     to_employee = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="handovers_received", verbose_name=_("to")
+        User,
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+        verbose_name=pgettext_lazy("handover", "to"),
     )
     performed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("performed by")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from xiaoguan.customers.tests.factories import make_customer
 from xiaoguan.org.tests.factories import UserFactory
@@ -53,7 +55,12 @@ def test_the_form_refuses_a_customer_outside_the_scope(book, login):
     response = login(book.rep_e1).post(CREATE, post(book.west.pk))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "This customer is outside your scope" in html
+    with translation.override("zh-hans"):
+        message = gettext(
+            "This customer is outside your scope or not available here: "
+            "choose one from the suggestions."
+        )
+    assert message in html
     assert "成都某商业广场" not in html
     assert not Opportunity.objects.exists()
 
@@ -80,7 +87,8 @@ def test_the_list_owner_filter_is_a_picker(book, login, django_assert_max_num_qu
     chosen = c.get(LIST, {"owner": book.rep_e1.pk}).content.decode()
     assert 'value="rep_e1"' in chosen and chosen.count('data-testid="opportunity-row"') == 1
     refused = c.get(LIST, {"owner": book.rep_w1.pk}).content.decode()
-    assert "This employee is not in your scope" in refused
+    with translation.override("zh-hans"):
+        assert gettext("This employee is not in your scope: choose another.") in refused
     assert "成都某商业广场" not in refused
     with django_assert_max_num_queries(12):
         assert c.get(LIST, {"owner": book.rep_e1.pk}).status_code == 200

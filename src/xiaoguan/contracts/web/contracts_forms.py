@@ -13,27 +13,14 @@ from xiaoguan.contracts.enums import PaymentTrigger
 from xiaoguan.contracts.services.contracts import ContractData, ContractLineData
 from xiaoguan.contracts.services.schedule import PaymentTermData
 from xiaoguan.core.web.forms import BootstrapForm
-from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.customers.web.pickers import customer_picker_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 200
 
 
 class ContractForm(BootstrapForm):
-    customer = forms.ModelChoiceField(
-        label=_("customer"),
-        queryset=None,
-        widget=SearchPicker(
-            url_name="customers:picker",
-            placeholder=_("Type the customer's name, initials or phone"),
-        ),
-        error_messages={
-            "invalid_choice": _(
-                "This customer is outside your scope or not available here: "
-                "choose one from the suggestions."
-            )
-        },
-    )
+    customer = customer_picker_field()
     title = forms.CharField(label=_("subject"), max_length=200)
     template = forms.ModelChoiceField(
         label=_("template"),

@@ -12,14 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from xiaoguan.catalog.models import Warehouse
 from xiaoguan.core.web.forms import BootstrapForm
 from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.customers.web.pickers import customer_picker_field
 from xiaoguan.orders.enums import OrderChannel, OrderStatus
 from xiaoguan.orders.services.orders import DIRECT_CHANNELS, OrderData, OrderLineData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_ROWS = 200
-CUSTOMER_NOT_IN_SCOPE = _(
-    "This customer is outside your scope or not available here: choose one from the suggestions."
-)
 
 
 def contract_label(contract: Any) -> str:
@@ -88,16 +86,7 @@ class OrderForm(BootstrapForm):
         choices=[(c, label) for c, label in OrderChannel.choices if c in DIRECT_CHANNELS],
         required=False,
     )
-    customer = forms.ModelChoiceField(
-        label=_("customer"),
-        queryset=None,
-        required=False,
-        widget=SearchPicker(
-            url_name="customers:picker",
-            placeholder=_("Type the customer's name, initials or phone"),
-        ),
-        error_messages={"invalid_choice": CUSTOMER_NOT_IN_SCOPE},
-    )
+    customer = customer_picker_field(required=False)
     order_date = forms.DateField(label=_("order date"), required=False, widget=DATE)
     requested_date = forms.DateField(
         label=_("requested delivery date"), required=False, widget=DATE

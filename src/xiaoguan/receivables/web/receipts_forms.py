@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
-from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.customers.web.pickers import customer_picker_field
 from xiaoguan.receivables.enums import ReceiptMethod, ReceiptStatus
 from xiaoguan.receivables.selectors.receipts import RECEIPT_SORTS
 
@@ -42,22 +42,7 @@ class ReceiptFilterForm(forms.Form):
 
 
 class ReceiptForm(BootstrapForm):
-    customer = forms.ModelChoiceField(
-        label=_("customer"),
-        queryset=None,
-        widget=SearchPicker(
-            url_name="customers:picker",
-            params="inactive=1",
-            placeholder=_("Type the customer's name, initials or phone"),
-            reload=True,
-        ),
-        error_messages={
-            "invalid_choice": _(
-                "This customer is outside your scope or not available here: "
-                "choose one from the suggestions."
-            )
-        },
-    )
+    customer = customer_picker_field(inactive=True, reload=True)
     contract = forms.ModelChoiceField(
         label=_("for contract"),
         queryset=None,

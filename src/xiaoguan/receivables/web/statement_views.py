@@ -19,10 +19,10 @@ from xiaoguan.core.errors import ValidationFailed
 from xiaoguan.core.models import AuditKind
 from xiaoguan.core.pdf import pdf_response, render_pdf
 from xiaoguan.core.web.decorators import require_right
-from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers import selectors as customer_selectors
 from xiaoguan.customers.models import Customer
+from xiaoguan.customers.web.pickers import customer_picker_field
 from xiaoguan.org.scope import visible
 from xiaoguan.receivables.selectors.statements import Statement, customer_statement
 
@@ -78,22 +78,7 @@ class StatementCustomerForm(forms.Form):
     """The customer whose statement to draw up: suggested as the user types, checked against
     the customers in the user's scope."""
 
-    customer = forms.ModelChoiceField(
-        queryset=None,
-        label=gettext_lazy("customer"),
-        widget=SearchPicker(
-            url_name="customers:picker",
-            params="inactive=1",
-            placeholder=gettext_lazy("Type the customer's name, initials or phone"),
-            autosubmit=True,
-        ),
-        error_messages={
-            "invalid_choice": gettext_lazy(
-                "This customer is outside your scope or not available here: "
-                "choose one from the suggestions."
-            )
-        },
-    )
+    customer = customer_picker_field(inactive=True, autosubmit=True)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
-from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.customers.web.pickers import customer_picker_field
 from xiaoguan.sales.enums import InquiryKind, InquirySource, InquiryStatus
 from xiaoguan.sales.models import Inquiry
 from xiaoguan.sales.services.inquiries import InquiryData
@@ -18,20 +18,7 @@ class InquiryForm(BootstrapForm):
     afterwards; given when entered from the customer's page; the opportunity among the
     customer's."""
 
-    customer = forms.ModelChoiceField(
-        label=_("customer"),
-        queryset=None,
-        widget=SearchPicker(
-            url_name="customers:picker",
-            placeholder=_("Type the customer's name, initials or phone"),
-        ),
-        error_messages={
-            "invalid_choice": _(
-                "This customer is outside your scope or not available here: "
-                "choose one from the suggestions."
-            )
-        },
-    )
+    customer = customer_picker_field()
     kind = forms.ChoiceField(label=_("kind"), choices=InquiryKind.choices)
     source = forms.ChoiceField(label=_("source"), choices=InquirySource.choices)
     title = forms.CharField(label=_("subject"), max_length=200)

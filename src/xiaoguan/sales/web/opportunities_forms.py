@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
 from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.customers.web.pickers import customer_picker_field
 from xiaoguan.sales.enums import OPEN_STAGES, LostReason, Stage
 from xiaoguan.sales.models import Opportunity
 from xiaoguan.sales.services.opportunities import OpportunityData
@@ -20,20 +21,7 @@ class OpportunityForm(BootstrapForm):
     """New and edit. The customer is chosen among those the user may see; the stage only on
     entry (later it moves with the stage buttons); owner and department never."""
 
-    customer = forms.ModelChoiceField(
-        label=_("customer"),
-        queryset=None,
-        widget=SearchPicker(
-            url_name="customers:picker",
-            placeholder=_("Type the customer's name, initials or phone"),
-        ),
-        error_messages={
-            "invalid_choice": _(
-                "This customer is outside your scope or not available here: "
-                "choose one from the suggestions."
-            )
-        },
-    )
+    customer = customer_picker_field()
     name = forms.CharField(label=_("opportunity name"), max_length=200)
     stage = forms.ChoiceField(
         label=_("stage"), choices=[(s.value, s.label) for s in OPEN_STAGES], required=False

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
-from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.customers.web.pickers import customer_picker_field
 from xiaoguan.sales.enums import LostReason, QuoteStatus
 from xiaoguan.sales.services.quotes import QuoteData, QuoteLineData
 
@@ -22,21 +22,7 @@ class QuoteCustomerForm(BootstrapForm):
     a list of every customer in scope. The field checks the user's scoped active customers,
     so an id outside them is refused with a message."""
 
-    customer = forms.ModelChoiceField(
-        label=_("customer"),
-        queryset=None,
-        widget=SearchPicker(
-            url_name="customers:picker",
-            placeholder=_("Type the customer's name, initials or phone"),
-            reload=True,  # choosing the customer opens the quote form for them
-        ),
-        error_messages={
-            "invalid_choice": _(
-                "This customer is outside your scope or not available here: "
-                "choose one from the suggestions."
-            )
-        },
-    )
+    customer = customer_picker_field(reload=True)  # choosing opens the quote form for them
 
     def __init__(self, *args: Any, customers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registry(monkeypatch):
     """An empty registry for the test (the real sections come back afterwards)."""
-    monkeypatch.setattr(contract_sections, "_sections", [])
+    monkeypatch.setattr(contract_sections._page, "_sections", [])
     return contract_sections
 
 

@@ -10,26 +10,10 @@ has nothing to show for this order and user::
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from xiaoguan.core.web.sections import PageSections, Section
 
-from django.utils.safestring import SafeString, mark_safe
+_page = PageSections()
+register = _page.register
+sections_for = _page.sections_for
 
-Section = Callable[[Any, Any], str]
-_sections: list[Section] = []
-
-
-def register(section: Section) -> Section:
-    if section not in _sections:
-        _sections.append(section)
-    return section
-
-
-def sections_for(request: Any, order: Any) -> list[SafeString]:
-    """The sections' HTML for ``order`` as ``request.user`` sees it, in registration order."""
-    out = []
-    for section in _sections:
-        html = section(request, order)
-        if html:
-            out.append(mark_safe(html))  # noqa: S308 - rendered by the section's template
-    return out
+__all__ = ["Section", "register", "sections_for"]

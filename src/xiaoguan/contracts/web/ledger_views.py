@@ -25,8 +25,8 @@ from xiaoguan.contracts.models import Contract
 from xiaoguan.contracts.selectors import ledger as selectors
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.listing import sort_columns
-from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.core.xlsx import xlsx_response
+from xiaoguan.org.web.pickers import owner_filter_field
 
 PAGE_SIZE = 25
 MAX_PAGE = 10_000
@@ -46,19 +46,7 @@ class LedgerFilterForm(forms.Form):
         label=gettext_lazy("status"),
     )
     customer = forms.CharField(required=False, max_length=100, label=gettext_lazy("customer"))
-    # A search picker, not a <select> of every employee in scope (683 for a director at
-    # scale: a third of the page); the field still refuses an owner outside the scope.
-    owner = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=gettext_lazy("owner"),
-        widget=SearchPicker(
-            url_name="org:employee_picker", placeholder=gettext_lazy("All owners"), size="sm"
-        ),
-        error_messages={
-            "invalid_choice": gettext_lazy("This employee is not in your scope: choose another.")
-        },
-    )
+    owner = owner_filter_field()
     department = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label=gettext_lazy("department")
     )

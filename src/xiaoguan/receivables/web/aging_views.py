@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.listing import sort_columns
-from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.core.xlsx import xlsx_response
 from xiaoguan.customers.enums import CustomerClass
 from xiaoguan.org import selectors as org_selectors
+from xiaoguan.org.web.pickers import owner_filter_field
 from xiaoguan.receivables.selectors import aging as selectors
 
 RIGHT = "receivables.reports"
@@ -41,19 +41,7 @@ def dimension_choices() -> list[tuple[str, Any]]:
 class AgingFilterForm(forms.Form):
     dimension = forms.ChoiceField(required=False, label=gettext_lazy("Group by"))
     as_of = forms.DateField(required=False, label=gettext_lazy("As of"))
-    # A search picker, not a <select> of every employee in scope; the field still refuses
-    # an owner outside the scope.
-    owner = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=gettext_lazy("owner"),
-        widget=SearchPicker(
-            url_name="org:employee_picker", placeholder=gettext_lazy("All owners"), size="sm"
-        ),
-        error_messages={
-            "invalid_choice": gettext_lazy("This employee is not in your scope: choose another.")
-        },
-    )
+    owner = owner_filter_field()
     department = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label=gettext_lazy("department")
     )

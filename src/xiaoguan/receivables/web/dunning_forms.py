@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
-from xiaoguan.core.web.widgets import SearchPicker
+from xiaoguan.org.web.pickers import owner_filter_field
 from xiaoguan.receivables.enums import DunningKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -80,15 +80,7 @@ class OverdueFilterForm(BootstrapForm):
         required=False,
         choices=[("rep", _("Per rep")), ("team", _("Per team"))],
     )
-    # A search picker, not a <select> of every employee in scope; the field still refuses
-    # an owner outside the scope.
-    owner = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("owner"),
-        widget=SearchPicker(url_name="org:employee_picker", placeholder=_("All owners"), size="sm"),
-        error_messages={"invalid_choice": _("This employee is not in your scope: choose another.")},
-    )
+    owner = owner_filter_field()
     department = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label=_("department")
     )

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoguan.core.web.forms import BootstrapForm
-from xiaoguan.core.web.widgets import SearchPicker
 from xiaoguan.customers.web.pickers import customer_picker_field
+from xiaoguan.org.web.pickers import owner_filter_field
 from xiaoguan.sales.enums import OPEN_STAGES, LostReason, Stage
 from xiaoguan.sales.models import Opportunity
 from xiaoguan.sales.services.opportunities import OpportunityData
@@ -93,13 +93,7 @@ class OpportunityFilterForm(BootstrapForm):
         required=False,
         choices=[("", _("All stages")), ("open", _("Open")), *Stage.choices],
     )
-    owner = forms.ModelChoiceField(
-        label=_("owner"),
-        queryset=None,
-        required=False,
-        widget=SearchPicker(url_name="org:employee_picker", placeholder=_("All owners"), size="sm"),
-        error_messages={"invalid_choice": _("This employee is not in your scope: choose another.")},
-    )
+    owner = owner_filter_field()
     team = forms.ModelChoiceField(label=_("team"), queryset=None, required=False)
     customer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     close_from = forms.DateField(

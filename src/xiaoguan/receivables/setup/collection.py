@@ -1,6 +1,6 @@
 """Registrations of the collection part (R-AR-3, the write-off of R-AR-4, R-AR-7): rights,
 policy rules, navigation, the approvals document type "write_off", the legal department's task
-kind, the dunning panel of the customer page, the periodic reminder job; called from ``AppConfig.ready()``."""
+kind and the customer panel of its tasks, the dunning panel of the customer page, the periodic reminder job; called from ``AppConfig.ready()``."""
 
 from __future__ import annotations
 
@@ -40,6 +40,18 @@ def _legal_done(*, task: Any, actor: Any) -> None:
     from xiaoguan.receivables.services.dunning import legal_task_completed
 
     legal_task_completed(task=task, actor=actor)
+
+
+def _task_panel(request: Any, task: Any) -> str:
+    from xiaoguan.receivables.web.legal_task_panel import legal_task_panel
+
+    return legal_task_panel(request, task)
+
+
+def _task_openable(user: Any, ids: list[int]) -> set[int]:
+    from xiaoguan.receivables.selectors.legal_tasks import customers_openable
+
+    return customers_openable(user=user, ids=ids)
 
 
 def _rights() -> None:
@@ -167,11 +179,17 @@ def register() -> None:
     from xiaoguan.approvals.enums import ApproverRule
     from xiaoguan.approvals.registries import DefaultStep, DocumentType, register_document_type
     from xiaoguan.customers.registries import DetailSection, register_detail_section
-    from xiaoguan.org.registries import TaskField, TaskKind, register_task_kind
+    from xiaoguan.org.registries import (
+        TaskField,
+        TaskKind,
+        TaskSubject,
+        register_task_kind,
+        register_task_subject,
+    )
     from xiaoguan.receivables import tasks  # noqa: F401  (registers the periodic job)
     from xiaoguan.receivables.models import WriteOff
     from xiaoguan.receivables.services import write_offs
-    from xiaoguan.receivables.services.dunning import LEGAL_TASK_KIND
+    from xiaoguan.receivables.services.dunning import LEGAL_SUBJECT, LEGAL_TASK_KIND
 
     _rights()
     _navigation()
@@ -206,6 +224,12 @@ def register() -> None:
             ),
             on_completed=_legal_done,
         )
+    )
+    # The escalation shares the overdue customer with legal (whoever sees the task sees the
+    # panel: the debt, where to send a letter, the dunning so far). Receivables creates every
+    # task about a customer (subject type "customer"), so it owns the panel.
+    register_task_subject(
+        TaskSubject(code=LEGAL_SUBJECT, panel=_task_panel, openable=_task_openable)
     )
     register_detail_section(
         DetailSection(

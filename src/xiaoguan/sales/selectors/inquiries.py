@@ -14,8 +14,8 @@ from xiaoguan.org.department_tasks import figures_visible, tasks_for_subject
 from xiaoguan.org.enums import TaskStatus
 from xiaoguan.org.models import DepartmentTask, User
 from xiaoguan.org.scope import visible
-from xiaoguan.sales.enums import InquiryStatus
-from xiaoguan.sales.models import Inquiry, Quote
+from xiaoguan.sales.enums import OPEN_STAGES, InquiryStatus
+from xiaoguan.sales.models import Inquiry, Opportunity, Quote
 
 OPEN_STATUSES = (InquiryStatus.NEW, InquiryStatus.ESCALATED, InquiryStatus.BIDDING)
 SUBJECT_TYPE = "inquiry"
@@ -85,6 +85,22 @@ def inquiry_get(*, user: User, inquiry_id: int) -> Inquiry:
         .select_related("customer", "owner", "department", "opportunity", "decided_by")
         .get(pk=inquiry_id)
     )
+
+
+def inquiry_customers(*, user: User) -> QuerySet[Customer]:
+    """The customers a new inquiry may be registered for: active and in scope (the form's
+    picker checks a posted id against these)."""
+    return visible(Customer.objects.filter(is_active=True), user).order_by("name_normalized", "pk")
+
+
+def inquiry_opportunities(*, user: User, customer_id: int | None) -> QuerySet[Opportunity]:
+    """The opportunities an inquiry may be linked to: the chosen customer's open ones in
+    scope; none before a customer is chosen (a director's whole pipeline would not fit in a
+    drop-down)."""
+    if not customer_id:
+        return Opportunity.objects.none()
+    qs = Opportunity.objects.filter(stage__in=OPEN_STAGES, customer_id=customer_id)
+    return visible(qs, user).order_by("-created_at", "-pk")
 
 
 def customer_open_inquiries(*, customer: Customer, user: User, limit: int = 10) -> list[Inquiry]:

@@ -15,10 +15,11 @@ from xiaoguan.sales.services.inquiries import InquiryData
 class InquiryForm(BootstrapForm):
     """Registration and edit (of an inquiry awaiting the decision). The customer is found by
     typing (a search picker; the field still checks those the user may see) and fixed
-    afterwards; given when entered from the customer's page; the opportunity among the
-    customer's."""
+    afterwards; given when entered from the customer's page. Choosing it opens the form again
+    for that customer (``reload``), whose open opportunities are then the only ones offered;
+    before that the opportunity field only says to choose the customer first."""
 
-    customer = customer_picker_field()
+    customer = customer_picker_field(reload=True)
     kind = forms.ChoiceField(label=_("kind"), choices=InquiryKind.choices)
     source = forms.ChoiceField(label=_("source"), choices=InquirySource.choices)
     title = forms.CharField(label=_("subject"), max_length=200)
@@ -37,7 +38,17 @@ class InquiryForm(BootstrapForm):
         help_text=_("Needed before deciding to bid; large amounts are decided by management."),
     )
     opportunity = forms.ModelChoiceField(
-        label=_("opportunity"), queryset=None, required=False, empty_label="—"
+        label=_("opportunity"),
+        queryset=None,
+        required=False,
+        empty_label="—",
+        help_text=_("Optional: one of the customer's open opportunities."),
+        error_messages={
+            "invalid_choice": _(
+                "This opportunity is not one of the chosen customer's open opportunities "
+                "in your scope: choose one from the list."
+            )
+        },
     )
     description = forms.CharField(
         label=_("requirements"), required=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -67,6 +78,12 @@ class InquiryForm(BootstrapForm):
         elif self.initial.get("customer"):
             # entered from the customer's page (named in the title): the customer is given
             self.fields["customer"].widget = forms.HiddenInput()
+        elif not self["customer"].value():
+            # the choices are the customer's: nothing to offer before it is chosen
+            field = self.fields["opportunity"]
+            field.disabled = True
+            field.help_text = _("Choose the customer first: its open opportunities appear here.")
+            self.initial.pop("opportunity", None)
 
     def to_data(self) -> InquiryData:
         d = self.cleaned_data

@@ -21,11 +21,9 @@ from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import form_apply_error
 from xiaoguan.core.web.listing import filters_and_sort, sort_columns
 from xiaoguan.core.xlsx import xlsx_response
-from xiaoguan.customers.models import Customer
 from xiaoguan.org.department_tasks import department_task_inbox
-from xiaoguan.org.scope import visible
-from xiaoguan.sales.enums import OPEN_STAGES, InquiryStatus
-from xiaoguan.sales.models import Inquiry, Opportunity
+from xiaoguan.sales.enums import InquiryStatus
+from xiaoguan.sales.models import Inquiry
 from xiaoguan.sales.selectors import inquiries as selectors
 from xiaoguan.sales.services import inquiries as services
 from xiaoguan.sales.web.inquiries_forms import (
@@ -109,38 +107,33 @@ def inquiry_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _customers(request: HttpRequest):
-    return visible(Customer.objects.filter(is_active=True), request.user).order_by(
-        "name_normalized", "pk"
-    )
-
-
-def _opportunities(request: HttpRequest, customer_id: int | None):
-    qs = visible(Opportunity.objects.filter(stage__in=OPEN_STAGES), request.user)
-    if customer_id:
-        qs = qs.filter(customer_id=customer_id)
-    return qs.order_by("-created_at", "-pk")
+def _int(value: Any) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
 
 
 @require_right("sales.inquiries_edit")
 def inquiry_create(request: HttpRequest) -> HttpResponse:
-    customers = _customers(request)
-    preset = request.GET.get("customer")
+    """From the customer's page (``?customer=``, also what the customer picker reloads with)
+    the customer is given; otherwise the picker's choice. The opportunities offered are the
+    chosen customer's open ones only."""
+    customers = selectors.inquiry_customers(user=request.user)
+    preset = _int(request.GET.get("customer"))
     initial: dict[str, Any] = {}
     customer = None
-    if preset and preset.isdigit():
-        customer = customers.filter(pk=int(preset)).first()
+    if preset:
+        customer = customers.filter(pk=preset).first()
         if customer is None:
             raise Http404
         customers = customers.filter(pk=customer.pk)
         initial["customer"] = customer.pk
-    opp_preset = request.GET.get("opportunity")
-    if opp_preset and opp_preset.isdigit():
-        initial["opportunity"] = int(opp_preset)
+    opp_preset = _int(request.GET.get("opportunity"))
+    if opp_preset:
+        initial["opportunity"] = opp_preset
+    customer_id = customer.pk if customer else _int(request.POST.get("customer"))
     form = InquiryForm(
         request.POST or None,
         customers=customers,
-        opportunities=_opportunities(request, customer.pk if customer else None),
+        opportunities=selectors.inquiry_opportunities(user=request.user, customer_id=customer_id),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -167,7 +160,9 @@ def inquiry_edit(request: HttpRequest, inquiry_id: int) -> HttpResponse:
     form = InquiryForm(
         request.POST or None,
         customers=None,
-        opportunities=_opportunities(request, inquiry.customer_id),
+        opportunities=selectors.inquiry_opportunities(
+            user=request.user, customer_id=inquiry.customer_id
+        ),
         inquiry=inquiry,
     )
     if request.method == "POST" and form.is_valid():

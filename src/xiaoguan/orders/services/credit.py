@@ -15,12 +15,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoguan.approvals.selectors import pending_request_for
+from xiaoguan.approvals.enums import RequestStatus
+from xiaoguan.approvals.models import ApprovalRequest
 from xiaoguan.approvals.services import approval_request_cancel, approval_request_create
 from xiaoguan.core.documents import ensure_transition
 from xiaoguan.core.errors import Conflict, PermissionDenied
@@ -141,24 +142,62 @@ def credit_hold_request_release(*, actor: User, hold: CreditHold | int, reason: 
 @transaction.atomic
 def credit_holds_cancel(*, order: Order, actor: User) -> int:
     """The order is cancelled: its blocking holds end with it. A release waiting for approval
-    is withdrawn (only its requester may withdraw it)."""
+    is withdrawn (only its requester may withdraw it).
+
+    Locks (docs/dev/locking.md): the caller holds the order; then the pending approval
+    requests of the holds, as the engine takes them when an approver decides, then the holds,
+    re-read after the locks. The engine's decision takes the request before the order, so the
+    requests are taken without waiting: a decision in progress makes the cancellation stop as
+    changed meanwhile (nothing changes; the user tries again)."""
+
+    def pending() -> list[int]:
+        return list(
+            ApprovalRequest.objects.filter(
+                doc_type=DOC_TYPE,
+                object_id__in=CreditHold.objects.filter(
+                    order_id=order.pk, status=CreditHoldStatus.IN_APPROVAL
+                ).values("pk"),
+                status=RequestStatus.PENDING,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    request_ids = pending()
+    requests: dict[int, ApprovalRequest] = {}
+    if request_ids:
+        try:
+            with transaction.atomic():
+                locked_requests = list(
+                    ApprovalRequest.objects.select_for_update(nowait=True, of=("self",))
+                    .select_related("requested_by")
+                    .filter(pk__in=request_ids)
+                    .order_by("pk")
+                )
+        except OperationalError:  # an approver is deciding right now
+            raise Conflict() from None
+        requests = {r.object_id: r for r in locked_requests if r.status == RequestStatus.PENDING}
+    holds = list(
+        CreditHold.objects.select_for_update()
+        .filter(order_id=order.pk, status__in=BLOCKING)
+        .order_by("pk")
+    )
+    if pending() != request_ids or len(requests) != len(request_ids):
+        raise Conflict()  # decided, withdrawn or asked again between the look and the lock
     count = 0
-    for hold in CreditHold.objects.select_for_update().filter(
-        order_id=order.pk, status__in=BLOCKING
-    ):
-        if hold.status == CreditHoldStatus.IN_APPROVAL:
-            request = pending_request_for(hold)
-            if request is not None:
-                if request.requested_by_id != actor.pk:
-                    raise Conflict(
-                        _(
-                            "A release of the credit hold is waiting for approval; "
-                            "%(name)s, who asked for it, must withdraw it first."
-                        )
-                        % {"name": request.requested_by}
+    for hold in holds:
+        request = requests.get(hold.pk) if hold.status == CreditHoldStatus.IN_APPROVAL else None
+        if request is not None:
+            if request.requested_by_id != actor.pk:
+                raise Conflict(
+                    _(
+                        "A release of the credit hold is waiting for approval; "
+                        "%(name)s, who asked for it, must withdraw it first."
                     )
-                approval_request_cancel(request_id=request.pk, actor=actor)
-                hold = CreditHold.objects.select_for_update().get(pk=hold.pk)
+                    % {"name": request.requested_by}
+                )
+            approval_request_cancel(request_id=request.pk, actor=actor)
+            hold = CreditHold.objects.select_for_update().get(pk=hold.pk)
         hold.status = CreditHoldStatus.CANCELLED
         hold.decided_at = timezone.now()
         track(hold, actor=actor, reason="Order cancelled")
@@ -181,6 +220,9 @@ def _last_comment(request: Any) -> str:
 
 def _decided(to: str):
     def callback(*, subject: CreditHold, request: Any, actor: User) -> None:
+        # The order before its hold, as every order path takes them (the engine already
+        # holds the request; a cancellation holding the order does not wait for it).
+        Order.objects.select_for_update(of=("self",)).filter(pk=subject.order_id).first()
         locked = (
             CreditHold.objects.select_for_update(of=("self",))
             .select_related("order")

@@ -2,7 +2,8 @@
 (docs/dev/locking.md). The approvals engine takes the approval request, then (in the
 callback) the order and the hold; cancelling the order takes the order, then the pending
 request, then the hold. Neither may end in a deadlock: one of the two wins and the other is
-refused, and the order, its hold and the approval request agree afterwards.
+refused, and the order, its hold and the approval request agree afterwards. A recheck of the
+order (order, then hold) racing the release must not deadlock either.
 
 These run on PostgreSQL only (``@pytest.mark.postgres``; SQLite ignores row locks and has one
 writer at a time, so they are skipped there). The "widened" tests make the bad interleaving
@@ -141,3 +142,34 @@ def test_repeated_order_cancel_racing_the_decision(company, decision, attempt):
     results = race([_decide(company, request, decision), _cancel(company, order)])
     assert len(_failed(results)) <= 1, results
     _assert_consistent(order, hold, request)
+
+
+def test_widened_order_rechecked_while_finance_releases_the_hold(company, monkeypatch):
+    """A reviewer rechecks the order (order, then hold) while finance approves the release:
+    the engine's callback takes the order before the hold too, so the decision waits for the
+    recheck instead of holding the hold it wants."""
+    from xiaoguan.orders.services import credit
+    from xiaoguan.orders.services.orders import order_credit_recheck
+
+    order, hold, request = _pending_release(company)
+    figures, subject_of = credit.order_credit_figures, engine._subject_of
+
+    def slow_figures(*args, **kwargs):  # the recheck, holding the order
+        time.sleep(3 * PAUSE)
+        return figures(*args, **kwargs)
+
+    def slow_subject_of(*args, **kwargs):  # the decision, holding the approval request
+        time.sleep(PAUSE)
+        return subject_of(*args, **kwargs)
+
+    monkeypatch.setattr(credit, "order_credit_figures", slow_figures)
+    monkeypatch.setattr(engine, "_subject_of", slow_subject_of)
+    results = race(
+        [
+            _decide(company, request, "approve"),
+            lambda: order_credit_recheck(actor=company.mgr_east, order=order.pk),
+        ]
+    )
+    assert _failed(results) == [], results
+    _assert_consistent(order, hold, request)
+    assert order.status == OrderStatus.CONFIRMED

@@ -43,8 +43,10 @@ def test_finance_records_a_transfer_allocated_oldest_first(
     page = new_page(locale="zh-CN")
     sign_in(page, live_server.url, "finance1", PASSWORD)
     page.goto(f"{live_server.url}/receivables/receipts/new/")
-    # when they find the customer by typing part of its name and choose the suggestion
+    # when they type the amount first, then find the customer by typing part of its name
+    # and choose the suggestion
     form = "[data-testid=receipt-form]"
+    page.fill(f"{form} input[name=amount]", "4000.00")
     page.fill("[data-testid=picker-customer-input]", "天府")
     option = page.locator("[data-testid=picker-customer-list] [data-testid=picker-option]")
     option.first.wait_for()
@@ -54,6 +56,8 @@ def test_finance_records_a_transfer_allocated_oldest_first(
         page.keyboard.press("Enter")
     assert page.input_value(f"{form} input[name=customer]") == str(cust.pk)
     assert page.input_value("[data-testid=picker-customer-input]") == cust.name
+    # the amount typed before the form opened again is still there
+    assert page.input_value(f"{form} input[name=amount]") == "4000.00"
     # and record a transfer of ¥4,000
     page.select_option(f"{form} select[name=method]", "transfer")
     page.fill(f"{form} input[name=amount]", "4000.00")

@@ -12,6 +12,8 @@
   window.xgPicker = true;
 
   var DELAY = 250;
+  // What the user typed into the rest of a form that a picker reloads (see ``stash``).
+  var STASH = "xg-picker-form:";
 
   function parts(root) {
     return {
@@ -82,7 +84,9 @@
     close(p);
     say(p, "");
     if (changed && p.root.hasAttribute("data-xg-picker-reload")) {
-      // the page's other choices depend on this one: open it again for the chosen record
+      // the page's other choices depend on this one: open it again for the chosen record,
+      // keeping what was already typed into the form
+      stash(p);
       var params = new URLSearchParams(window.location.search);
       if (id) {
         params.set(p.value.name, id);
@@ -96,6 +100,89 @@
     if (changed) {
       p.value.dispatchEvent(new Event("change", { bubbles: true }));
     }
+  }
+
+  // The fields a reload must not carry: the server's (hidden, CSRF), files, passwords, and
+  // every picker's own (their ids come back in the address or from the server).
+  function carried(el) {
+    return (
+      el.name &&
+      !el.disabled &&
+      el.type !== "hidden" &&
+      el.type !== "file" &&
+      el.type !== "password" &&
+      !(el.tagName === "SELECT" && el.multiple) &&
+      !el.closest("[data-xg-picker]")
+    );
+  }
+
+  function stash(p) {
+    var form = p.root.closest("form");
+    if (!form || !window.sessionStorage) {
+      return;
+    }
+    var values = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!carried(el)) {
+        return;
+      }
+      if (el.type === "checkbox" || el.type === "radio") {
+        values.push([el.name, el.value, el.checked]);
+      } else {
+        values.push([el.name, el.value, null]);
+      }
+    });
+    try {
+      sessionStorage.setItem(STASH + window.location.pathname, JSON.stringify(values));
+    } catch (e) {
+      // storage full or refused: the reload simply starts from the server's form
+    }
+  }
+
+  // After the reload: put the typed values back, once. A value the new page no longer offers
+  // (a contract of the customer chosen before) is left as the server set it.
+  function restore() {
+    if (!window.sessionStorage) {
+      return;
+    }
+    var key = STASH + window.location.pathname;
+    var raw = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key); // once, whatever this page turns out to be
+    var root = raw ? document.querySelector("[data-xg-picker-reload]") : null;
+    var form = root ? root.closest("form") : null;
+    if (!form) {
+      return;
+    }
+    var values;
+    try {
+      values = JSON.parse(raw || "[]");
+    } catch (e) {
+      return;
+    }
+    values.forEach(function (v) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name !== v[0] || !carried(el)) {
+          return;
+        }
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (el.value === v[1]) {
+            el.checked = v[2];
+          }
+        } else if (el.tagName === "SELECT") {
+          if (Array.prototype.some.call(el.options, function (o) { return o.value === v[1]; })) {
+            el.value = v[1];
+          }
+        } else {
+          el.value = v[1];
+        }
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", restore);
+  } else {
+    restore();
   }
 
   function render(p, data) {

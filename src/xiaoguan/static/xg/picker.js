@@ -12,7 +12,8 @@
   window.xgPicker = true;
 
   var DELAY = 250;
-  // What the user typed into the rest of a form that a picker reloads (see ``stash``).
+  // What the user typed into the rest of a form that a picker reloads (see ``stash``); xg.js
+  // puts it back on the page that opens, which may have no picker any more.
   var STASH = "xg-picker-form:";
 
   function parts(root) {
@@ -102,28 +103,14 @@
     }
   }
 
-  // The fields a reload must not carry: the server's (hidden, CSRF), files, passwords, and
-  // every picker's own (their ids come back in the address or from the server).
-  function carried(el) {
-    return (
-      el.name &&
-      !el.disabled &&
-      el.type !== "hidden" &&
-      el.type !== "file" &&
-      el.type !== "password" &&
-      !(el.tagName === "SELECT" && el.multiple) &&
-      !el.closest("[data-xg-picker]")
-    );
-  }
-
   function stash(p) {
     var form = p.root.closest("form");
-    if (!form || !window.sessionStorage) {
+    if (!form || !window.sessionStorage || !window.xgFormCarried) {
       return;
     }
     var values = [];
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!carried(el)) {
+      if (!window.xgFormCarried(el)) {
         return;
       }
       if (el.type === "checkbox" || el.type === "radio") {
@@ -133,56 +120,13 @@
       }
     });
     try {
-      sessionStorage.setItem(STASH + window.location.pathname, JSON.stringify(values));
+      sessionStorage.setItem(
+        STASH + window.location.pathname,
+        JSON.stringify({ field: p.value.name, values: values })
+      );
     } catch (e) {
       // storage full or refused: the reload simply starts from the server's form
     }
-  }
-
-  // After the reload: put the typed values back, once. A value the new page no longer offers
-  // (a contract of the customer chosen before) is left as the server set it.
-  function restore() {
-    if (!window.sessionStorage) {
-      return;
-    }
-    var key = STASH + window.location.pathname;
-    var raw = sessionStorage.getItem(key);
-    sessionStorage.removeItem(key); // once, whatever this page turns out to be
-    var root = raw ? document.querySelector("[data-xg-picker-reload]") : null;
-    var form = root ? root.closest("form") : null;
-    if (!form) {
-      return;
-    }
-    var values;
-    try {
-      values = JSON.parse(raw || "[]");
-    } catch (e) {
-      return;
-    }
-    values.forEach(function (v) {
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (el.name !== v[0] || !carried(el)) {
-          return;
-        }
-        if (el.type === "checkbox" || el.type === "radio") {
-          if (el.value === v[1]) {
-            el.checked = v[2];
-          }
-        } else if (el.tagName === "SELECT") {
-          if (Array.prototype.some.call(el.options, function (o) { return o.value === v[1]; })) {
-            el.value = v[1];
-          }
-        } else {
-          el.value = v[1];
-        }
-      });
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", restore);
-  } else {
-    restore();
   }
 
   function render(p, data) {

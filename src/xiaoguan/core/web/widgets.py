@@ -8,11 +8,16 @@ field's queryset to show its label: one query, only when an id is set."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
+from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+
+from xiaoguan.core.search import PICKER_LIMIT
 
 
 class SearchPicker(forms.Widget):
@@ -94,3 +99,22 @@ class SearchPicker(forms.Widget):
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data
+
+
+def picker_response(
+    found: Sequence[Any], *, label: Callable[[Any], str], detail: Callable[[Any], Sequence[str]]
+) -> JsonResponse:
+    """A picker endpoint's answer ``{"items": [{"id", "label", "detail"}], "more": bool}``
+    from the records a selector found (asked for ``PICKER_LIMIT + 1`` to know whether there
+    are more); ``detail`` gives the parts shown under the label, empty ones left out."""
+    items = [
+        {
+            "id": record.pk,
+            "label": label(record),
+            "detail": " · ".join(part for part in detail(record) if part),
+        }
+        for record in found[:PICKER_LIMIT]
+    ]
+    response = JsonResponse({"items": items, "more": len(found) > PICKER_LIMIT})
+    add_never_cache_headers(response)
+    return response

@@ -4,11 +4,11 @@ scope matching what is typed, as JSON. Thin: ``selectors.customer_picker`` reads
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from xiaoguan.core.search import PICKER_LIMIT
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.widgets import picker_response
 from xiaoguan.customers import divisions, selectors
 
 
@@ -24,16 +24,8 @@ def customer_picker(request: HttpRequest) -> JsonResponse:
         include_inactive=request.GET.get("inactive") == "1",
         limit=PICKER_LIMIT + 1,
     )
-    items = [
-        {
-            "id": c.pk,
-            "label": c.name,
-            "detail": " · ".join(
-                part for part in (divisions.name_of(c.city) or "", str(c.owner or "")) if part
-            ),
-        }
-        for c in found[:PICKER_LIMIT]
-    ]
-    response = JsonResponse({"items": items, "more": len(found) > PICKER_LIMIT})
-    add_never_cache_headers(response)
-    return response
+    return picker_response(
+        found,
+        label=lambda c: c.name,
+        detail=lambda c: (divisions.name_of(c.city) or "", str(c.owner or "")),
+    )

@@ -5,12 +5,12 @@ as JSON. Thin: ``selectors.contract_picker`` reads."""
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from xiaoguan.core.search import PICKER_LIMIT
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.widgets import picker_response
 from xiaoguan.orders.selectors import orders as selectors
 from xiaoguan.orders.web.orders_forms import contract_label
 
@@ -25,21 +25,11 @@ def contract_picker(request: HttpRequest) -> JsonResponse:
     found = selectors.contract_picker(
         user=request.user, q=request.GET.get("q", ""), limit=PICKER_LIMIT + 1
     )
-    items = [
-        {
-            "id": c.pk,
-            "label": contract_label(c),
-            "detail": " · ".join(
-                part
-                for part in (
-                    c.customer.name,
-                    date_format(c.signed_on, "SHORT_DATE_FORMAT") if c.signed_on else "",
-                )
-                if part
-            ),
-        }
-        for c in found[:PICKER_LIMIT]
-    ]
-    response = JsonResponse({"items": items, "more": len(found) > PICKER_LIMIT})
-    add_never_cache_headers(response)
-    return response
+    return picker_response(
+        found,
+        label=contract_label,
+        detail=lambda c: (
+            c.customer.name,
+            date_format(c.signed_on, "SHORT_DATE_FORMAT") if c.signed_on else "",
+        ),
+    )

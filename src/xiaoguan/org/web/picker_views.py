@@ -4,11 +4,11 @@ user's scope matching what is typed, as JSON. Thin: ``selectors.employee_picker`
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from xiaoguan.core.search import PICKER_LIMIT
 from xiaoguan.core.web.decorators import require_right
+from xiaoguan.core.web.widgets import picker_response
 from xiaoguan.org import selectors
 
 
@@ -22,16 +22,8 @@ def employee_picker(request: HttpRequest) -> JsonResponse:
     found = selectors.employee_picker(
         user=request.user, q=request.GET.get("q", ""), limit=PICKER_LIMIT + 1
     )
-    items = [
-        {
-            "id": u.pk,
-            "label": str(u),
-            "detail": " · ".join(
-                part for part in (u.username, u.department.name if u.department_id else "") if part
-            ),
-        }
-        for u in found[:PICKER_LIMIT]
-    ]
-    response = JsonResponse({"items": items, "more": len(found) > PICKER_LIMIT})
-    add_never_cache_headers(response)
-    return response
+    return picker_response(
+        found,
+        label=str,
+        detail=lambda u: (u.username, u.department.name if u.department_id else ""),
+    )

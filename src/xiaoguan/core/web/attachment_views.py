@@ -3,6 +3,8 @@ record's business (``core.attachments.register_owner``); out of scope is 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -59,6 +61,12 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         attachment = attachments.attachment_get(user=request.user, attachment_id=attachment_id)
     except NotFound:
         raise Http404 from None
+    return attachment_file_response(attachment)
+
+
+def attachment_file_response(attachment: Any) -> FileResponse:
+    """The attachment's file as a private download (404 when the file is missing); the caller
+    has checked that the user may have it."""
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):

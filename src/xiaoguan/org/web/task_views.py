@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoguan.core import attachments
 from xiaoguan.core.errors import ApplicationError, NotFound
+from xiaoguan.core.web.attachment_views import attachment_file_response
 from xiaoguan.core.web.decorators import require_right
 from xiaoguan.core.web.forms import BootstrapForm, form_apply_error
 from xiaoguan.org import department_tasks as tasks
@@ -216,16 +217,4 @@ def task_attachment(
     )
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_file_response(attachment)
